@@ -1,0 +1,3 @@
+from daigou_cli.app import main
+
+main()

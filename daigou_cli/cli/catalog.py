@@ -1,0 +1,145 @@
+"""`daigou location|product|supplier`: the catalogue and where stock is kept."""
+
+from typing import Optional
+
+import typer
+
+from daigou_cli.cli.common import DbOpt, FormatOpt, QuietOpt, WriteFormatOpt, done, reading, show, writing
+from daigou_cli.core import catalog
+
+location_app = typer.Typer(help="Places stock is kept (a forwarder abroad, home).", no_args_is_help=True)
+product_app = typer.Typer(help="The catalogue: SKUs, prices, weights, reorder settings.", no_args_is_help=True)
+supplier_app = typer.Typer(help="Stores and suppliers you buy from.", no_args_is_help=True)
+
+
+@location_app.command("add")
+def location_add(
+    code: str = typer.Argument(..., help="Short code, e.g. TOKYO or SH."),
+    region: str = typer.Option(..., "--region", help="Region, e.g. Tokyo, Shanghai (orders ship from the same region first)."),
+    name: Optional[str] = typer.Option(None, "--name", help="Longer description."),
+    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Add a stock location."""
+    with writing(db, fmt) as ledger:
+        record = catalog.add_location(ledger.conn, code, region, name)
+    done(ledger, record, f"location {record['code']} added ({record['region']})", fmt, quiet)
+
+
+@location_app.command("list")
+def location_list(db: DbOpt = None, fmt: FormatOpt = None) -> None:
+    """Locations with the units on hand at each."""
+    with reading(db) as ledger:
+        show(ledger, catalog.list_locations(ledger.conn), ["code", "region", "name", "on_hand"], fmt, "Locations")
+
+
+def _product_fields(**kw) -> dict:
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+PriceOpt = typer.Option(None, "--price", help="Selling price in --currency (default base currency).")
+
+
+@product_app.command("add")
+def product_add(
+    sku: str = typer.Argument(..., help="Your SKU, e.g. SHISEIDO-50ML."),
+    name: str = typer.Option(..., "--name", help="Product name (Chinese is fine)."),
+    category: Optional[str] = typer.Option(None, "--category", help="cosmetics, snacks, electronics ..."),
+    zone: Optional[str] = typer.Option(None, "--zone", help="Sourcing zone: JP, KR, EU, US ..."),
+    price: Optional[str] = PriceOpt,
+    currency: Optional[str] = typer.Option(None, "--currency", help="Currency of --price."),
+    weight: Optional[str] = typer.Option(None, "--weight", help="Shipping weight: 0.25 (kg) or 250g."),
+    reorder_point: Optional[str] = typer.Option(None, "--reorder-point", help="Reorder when available + incoming ≤ this."),
+    reorder_qty: Optional[str] = typer.Option(None, "--reorder-qty", help="How many to buy on reorder."),
+    lead_days: Optional[str] = typer.Option(None, "--lead-days", help="Days from ordering to having it."),
+    shelf_life_days: Optional[str] = typer.Option(None, "--shelf-life-days", help="Shelf life in days."),
+    warranty_days: Optional[str] = typer.Option(None, "--warranty-days", help="Warranty given to customers, days."),
+    supplier: Optional[str] = typer.Option(None, "--supplier", help="Usual supplier (name or id)."),
+    pack_size: Optional[str] = typer.Option(None, "--pack-size", help="Buy in multiples of this."),
+    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Add a product to the catalogue."""
+    fields = _product_fields(name=name, category=category, zone=zone, price=price, currency=currency,
+                             weight=weight, reorder_point=reorder_point, reorder_qty=reorder_qty,
+                             lead_days=lead_days, shelf_life_days=shelf_life_days,
+                             warranty_days=warranty_days, supplier=supplier, pack_size=pack_size)
+    with writing(db, fmt) as ledger:
+        record = catalog.add_product(ledger.conn, sku, fields)
+    done(ledger, record, f"product {record['sku']} added: {record['name']}", fmt, quiet)
+
+
+@product_app.command("edit")
+def product_edit(
+    sku: str = typer.Argument(...),
+    name: Optional[str] = typer.Option(None, "--name"),
+    category: Optional[str] = typer.Option(None, "--category"),
+    zone: Optional[str] = typer.Option(None, "--zone"),
+    price: Optional[str] = PriceOpt,
+    currency: Optional[str] = typer.Option(None, "--currency"),
+    weight: Optional[str] = typer.Option(None, "--weight"),
+    reorder_point: Optional[str] = typer.Option(None, "--reorder-point"),
+    reorder_qty: Optional[str] = typer.Option(None, "--reorder-qty"),
+    lead_days: Optional[str] = typer.Option(None, "--lead-days"),
+    shelf_life_days: Optional[str] = typer.Option(None, "--shelf-life-days"),
+    warranty_days: Optional[str] = typer.Option(None, "--warranty-days"),
+    supplier: Optional[str] = typer.Option(None, "--supplier"),
+    pack_size: Optional[str] = typer.Option(None, "--pack-size"),
+    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Change a product's catalogue fields (the ledger's history is untouched)."""
+    fields = _product_fields(name=name, category=category, zone=zone, price=price, currency=currency,
+                             weight=weight, reorder_point=reorder_point, reorder_qty=reorder_qty,
+                             lead_days=lead_days, shelf_life_days=shelf_life_days,
+                             warranty_days=warranty_days, supplier=supplier, pack_size=pack_size)
+    with writing(db, fmt) as ledger:
+        record = catalog.edit_product(ledger.conn, sku, fields)
+    done(ledger, record, f"product {record['sku']} updated", fmt, quiet)
+
+
+@product_app.command("list")
+def product_list(
+    category: Optional[str] = typer.Option(None, "--category"),
+    zone: Optional[str] = typer.Option(None, "--zone"),
+    supplier: Optional[str] = typer.Option(None, "--supplier"),
+    db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """The catalogue, with units on hand."""
+    with reading(db) as ledger:
+        rows = catalog.list_products(ledger.conn, category, zone, supplier)
+        show(ledger, rows, catalog.PRODUCT_COLUMNS, fmt, "Products")
+
+
+@product_app.command("show")
+def product_show(sku: str = typer.Argument(...), db: DbOpt = None, fmt: FormatOpt = None) -> None:
+    """One product: catalogue fields, stock by location and lots."""
+    from daigou_cli import output
+    from daigou_cli.core import inventory
+
+    with reading(db) as ledger:
+        record = catalog.show_product(ledger.conn, sku)
+        record["stock"] = inventory.stock_list(ledger.conn, sku=record["sku"])
+        record["lots"] = inventory.lots(ledger.conn, sku=record["sku"])
+        output.emit_record(record, output.resolve_format(fmt), ledger.tz, record["sku"])
+
+
+@supplier_app.command("add")
+def supplier_add(
+    name: str = typer.Argument(..., help="Supplier or store name."),
+    country: Optional[str] = typer.Option(None, "--country", help="JP, KR, FR ..."),
+    currency: Optional[str] = typer.Option(None, "--currency", help="Currency you pay them in."),
+    lead_days: Optional[str] = typer.Option(None, "--lead-days", help="Days from buying to stock in hand."),
+    store: Optional[str] = typer.Option(None, "--store", help="Shop or branch to visit on a trip."),
+    city: Optional[str] = typer.Option(None, "--city"),
+    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Add a supplier."""
+    with writing(db, fmt) as ledger:
+        record = catalog.add_supplier(ledger.conn, name, country, currency, lead_days, store, city)
+    done(ledger, record, f"supplier {record['id']} added: {record['name']}", fmt, quiet)
+
+
+@supplier_app.command("list")
+def supplier_list(db: DbOpt = None, fmt: FormatOpt = None) -> None:
+    """Suppliers with their currency, lead time and number of products."""
+    with reading(db) as ledger:
+        show(ledger, catalog.list_suppliers(ledger.conn),
+             ["id", "name", "country", "currency", "lead_days", "store", "city", "products"], fmt, "Suppliers")

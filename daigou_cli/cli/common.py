@@ -1,0 +1,89 @@
+"""Options every command shares, and opening the ledger for a read or a write."""
+
+from contextlib import contextmanager
+from typing import Annotated, Optional
+
+import typer
+
+from daigou_cli import output
+from daigou_cli.core import clock, config
+from daigou_cli.core.db import connect, resolve_path, transaction
+
+DbOpt = Annotated[Optional[str], typer.Option(
+    "--db", metavar="PATH", help="Ledger file (default: $DAIGOU_DB, else the user data dir).")]
+FormatOpt = Annotated[Optional[str], typer.Option(
+    "--format", "-f", metavar="table|csv|json",
+    help="Output format (default: $DAIGOU_FORMAT, else table on a terminal, csv on a pipe).")]
+WriteFormatOpt = Annotated[Optional[str], typer.Option(
+    "--format", "-f", metavar="text|json", help="json prints the created record.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the new record's id.")]
+AtOpt = Annotated[Optional[str], typer.Option(
+    "--at", metavar="WHEN", help="When it happened: 2026-11-11, 2026-11-11T20:00, yesterday (default: now).")]
+AsOfOpt = Annotated[Optional[str], typer.Option(
+    "--as-of", metavar="DATE", help="Show the state as it was at the end of DATE.")]
+
+_root = {"db": None}
+
+
+def set_root_db(db: str | None) -> None:
+    """`daigou --db X cmd` works as well as `daigou cmd --db X`."""
+    _root["db"] = db
+
+
+class Ledger:
+    """An open ledger with the settings every command needs."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.tz, self.base = config.get_many(conn, "timezone", "base_currency")
+
+    def at(self, text: str | None) -> str:
+        return clock.parse_at(text, self.tz)
+
+    def as_of(self, text: str | None) -> str:
+        return clock.parse_as_of(text, self.tz)
+
+
+@contextmanager
+def reading(db: str | None):
+    conn = connect(resolve_path(db or _root["db"]), create=False)
+    try:
+        yield Ledger(conn)
+    finally:
+        conn.close()
+
+
+def check_write_format(fmt: str | None) -> str | None:
+    chosen = (fmt or "").strip().lower() or None
+    if chosen not in (None, "json", "text"):
+        from daigou_cli.core.errors import InvalidInput
+
+        raise InvalidInput(f"--format: {fmt!r} is not text or json")
+    return chosen
+
+
+@contextmanager
+def writing(db: str | None, fmt: str | None = None):
+    """One transaction for the whole command: all of its writing or none."""
+    check_write_format(fmt)
+    conn = connect(resolve_path(db or _root["db"]), create=True)
+    try:
+        with transaction(conn):
+            yield Ledger(conn)
+    finally:
+        conn.close()
+
+
+def show(ledger: Ledger, rows: list[dict], columns: list[str], fmt: str | None,
+         title: str | None = None, totals: bool = False) -> None:
+    chosen = output.resolve_format(fmt)
+    total_row = None
+    if totals and chosen == "table" and rows:
+        from daigou_cli.core.inventory import totals as sum_columns
+
+        total_row = sum_columns(rows, columns)
+    output.emit(rows, columns, chosen, ledger.tz, title, total_row)
+
+
+def done(ledger: Ledger, record: dict, message: str, fmt: str | None, quiet: bool) -> None:
+    output.created(record, message, check_write_format(fmt), quiet, ledger.tz)

@@ -1,0 +1,136 @@
+"""`daigou stock`: receipts, adjustments, moves, write-offs, and what is on hand."""
+
+from typing import Optional
+
+import typer
+
+from daigou_cli.cli.common import (AsOfOpt, AtOpt, DbOpt, FormatOpt, QuietOpt, WriteFormatOpt, done,
+                                   reading, show, writing)
+
+app = typer.Typer(help="Stock: receive, adjust, move, write off; on hand, lots, history.", no_args_is_help=True)
+# Let "-2" reach the command as a number instead of being read as an unknown option.
+NUMBERS = {"ignore_unknown_options": True}
+LocationOpt = typer.Option(None, "--location", "-l", help="Location code (default: the only one, or config default_location).")
+
+
+@app.command("add", context_settings=NUMBERS)
+def add(
+    sku: str = typer.Argument(...),
+    qty: str = typer.Argument(..., metavar="QTY", help="Units received (a whole number > 0)."),
+    cost: str = typer.Option(..., "--cost", metavar="UNIT_COST", help="Cost per unit in --currency."),
+    currency: Optional[str] = typer.Option(None, "--currency", help="Currency of --cost (default: base currency)."),
+    fx_rate: Optional[str] = typer.Option(None, "--fx", metavar="RATE", help="Base currency per unit of --currency (default: the rate in force at --at)."),
+    location: Optional[str] = LocationOpt,
+    lot: Optional[str] = typer.Option(None, "--lot", help="Lot or batch code printed on the goods."),
+    expiry: Optional[str] = typer.Option(None, "--expiry", metavar="DATE", help="Best-before date, YYYY-MM-DD."),
+    supplier: Optional[str] = typer.Option(None, "--supplier", help="Who it was bought from."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Receive stock: a new lot at its unit cost, valued in base currency at the FX rate."""
+    from daigou_cli.core import stock
+
+    with writing(db, fmt) as ledger:
+        r = stock.receive(ledger.conn, sku, qty, cost, ledger.at(at), currency, fx_rate, location,
+                          lot, expiry, supplier)
+    note = " (created location HOME)" if r["location_created"] else ""
+    fx_part = "" if r["currency"] == r["base_currency"] else f" @ {r['fx_rate']} = {r['unit_cost_base']} {r['base_currency']}"
+    done(ledger, r, f"received {r['qty']} × {r['sku']} at {r['location']}{note}: "
+         f"{r['unit_cost']} {r['currency']}/unit{fx_part} (entry {r['id']})", fmt, quiet)
+
+
+@app.command("adjust", context_settings=NUMBERS)
+def adjust(
+    sku: str = typer.Argument(...),
+    delta: str = typer.Argument(..., metavar="DELTA", help="Units to add (5) or remove (-2)."),
+    reason: str = typer.Option(..., "--reason", help="Why: count, found, miscount ..."),
+    location: Optional[str] = LocationOpt,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Correct a count: +N found units join the newest lot, -N leave the oldest first."""
+    from daigou_cli.core import stock
+
+    with writing(db, fmt) as ledger:
+        r = stock.adjust(ledger.conn, sku, delta, reason, ledger.at(at), location)
+    done(ledger, r, f"adjusted {r['sku']} at {r['location']} by {r['qty']:+d}: {r['on_hand']} on hand "
+         f"(entry {r['id']})", fmt, quiet)
+
+
+@app.command("move", context_settings=NUMBERS)
+def move(
+    sku: str = typer.Argument(...),
+    qty: str = typer.Argument(..., metavar="QTY"),
+    source: str = typer.Option(..., "--from", help="Location it leaves."),
+    target: str = typer.Option(..., "--to", help="Location it arrives at."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Move units between locations (oldest lots first); lots keep their cost."""
+    from daigou_cli.core import stock
+
+    with writing(db, fmt) as ledger:
+        r = stock.move(ledger.conn, sku, qty, source, target, ledger.at(at))
+    done(ledger, r, f"moved {r['qty']} × {r['sku']} {r['from']} → {r['to']} (entry {r['id']})", fmt, quiet)
+
+
+@app.command("writeoff", context_settings=NUMBERS)
+def writeoff(
+    sku: str = typer.Argument(...),
+    qty: str = typer.Argument(..., metavar="QTY"),
+    reason: str = typer.Option(..., "--reason", help="expired, damaged, lost or sample."),
+    location: Optional[str] = LocationOpt,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Write units off (expired ones leave by soonest expiry, others oldest lot first)."""
+    from daigou_cli.core import stock
+
+    with writing(db, fmt) as ledger:
+        r = stock.writeoff(ledger.conn, sku, qty, reason, ledger.at(at), location)
+    done(ledger, r, f"wrote off {-r['qty']} × {r['sku']} at {r['location']} ({r['reason']}): "
+         f"{r['on_hand']} left (entry {r['id']})", fmt, quiet)
+
+
+@app.command("list")
+def stock_list(
+    location: Optional[str] = typer.Option(None, "--location", "-l", help="Only this location."),
+    category: Optional[str] = typer.Option(None, "--category"),
+    zone: Optional[str] = typer.Option(None, "--zone"),
+    sku: Optional[str] = typer.Option(None, "--sku"),
+    low: bool = typer.Option(False, "--low", help="Only SKUs at or under their reorder point (totals per SKU)."),
+    total: bool = typer.Option(False, "--total", help="One row per SKU, all locations together."),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """On hand, reserved, available, incoming, value at FIFO cost and days of cover."""
+    from daigou_cli.core import inventory
+
+    with reading(db) as ledger:
+        rows = inventory.stock_list(ledger.conn, ledger.as_of(as_of), location, category, zone, low, total, sku)
+        show(ledger, rows, inventory.STOCK_COLUMNS, fmt, "Stock", totals=True)
+
+
+@app.command("lots")
+def lots(
+    expiring: Optional[str] = typer.Option(None, "--expiring", metavar="DAYS", help="Only lots expiring within DAYS (30d, 2w, 3m), expired ones included."),
+    sku: Optional[str] = typer.Option(None, "--sku"),
+    location: Optional[str] = typer.Option(None, "--location", "-l"),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Lots with units left: cost in their own currency and base currency, expiry."""
+    from daigou_cli.core import clock, inventory
+
+    days = clock.parse_days(expiring, "--expiring") if expiring is not None else None
+    with reading(db) as ledger:
+        rows = inventory.lots(ledger.conn, ledger.as_of(as_of), days, sku, location)
+        show(ledger, rows, inventory.LOT_COLUMNS, fmt, "Lots", totals=True)
+
+
+@app.command("history")
+def history(
+    sku: str = typer.Argument(...),
+    location: Optional[str] = typer.Option(None, "--location", "-l"),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Every movement of a SKU, with the running balance."""
+    from daigou_cli.core import inventory
+
+    with reading(db) as ledger:
+        rows = inventory.history(ledger.conn, sku, ledger.as_of(as_of), location)
+        show(ledger, rows, inventory.HISTORY_COLUMNS, fmt, f"History of {sku}")

@@ -1,0 +1,144 @@
+"""Setup and integrity: init, demo, config, void, export, db check|backup."""
+
+import sys
+from typing import Optional
+
+import typer
+
+from daigou_cli.cli.common import (AtOpt, DbOpt, FormatOpt, QuietOpt, WriteFormatOpt, done, reading, show,
+                                   writing)
+
+config_app = typer.Typer(help="Settings kept in the ledger (base_currency, timezone, ...).", no_args_is_help=True)
+db_app = typer.Typer(help="The ledger file itself: integrity check and online backup.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.command("void")(void)
+    app.command("export")(export)
+
+
+def init(
+    base_currency: Optional[str] = typer.Option(None, "--base-currency", help="Set base_currency (default CNY)."),
+    timezone: Optional[str] = typer.Option(None, "--timezone", help="Set timezone (default Asia/Shanghai)."),
+    db: DbOpt = None,
+) -> None:
+    """Create an empty ledger (any write command also creates it on first use)."""
+    from daigou_cli.core import config
+    from daigou_cli.core.db import resolve_path
+
+    path = resolve_path(db)
+    existed = path.exists()
+    with writing(db) as ledger:
+        if base_currency:
+            config.set_value(ledger.conn, "base_currency", base_currency)
+        if timezone:
+            config.set_value(ledger.conn, "timezone", timezone)
+        base, tz = config.get_many(ledger.conn, "base_currency", "timezone")
+    print(f"{'ledger already at' if existed else 'created ledger'} {path} (base currency {base}, time zone {tz})")
+
+
+def demo(
+    path: Optional[str] = typer.Argument(None, help="Where to write the demo ledger (default: a new temp dir)."),
+    force: bool = typer.Option(False, "--force", help="Replace PATH if it exists."),
+    fmt: FormatOpt = None,
+) -> None:
+    """A realistic small daigou from examples/ in a fresh ledger, then the dashboard."""
+    from daigou_cli.core import demo as demo_data
+
+    target = demo_data.build(path, force)
+    with reading(str(target)) as ledger:
+        demo_data.dashboard(ledger, fmt)
+    print(f"\ndemo ledger: {target}\ntry: DAIGOU_DB={target} daigou stock list", file=sys.stderr)
+
+
+def void(
+    entry_id: str = typer.Argument(..., metavar="ID", help="The entry id a write command printed."),
+    reason: str = typer.Option(..., "--reason", help="Why it is wrong."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Cancel an entry by recording its reversal; history itself is never edited."""
+    from daigou_cli.core import corrections
+
+    with writing(db, fmt) as ledger:
+        r = corrections.void(ledger.conn, entry_id, reason, ledger.at(at))
+    done(ledger, r, f"voided entry {r['voids']} ({r['kind']}) with entry {r['id']}: {r['reason']}", fmt, quiet)
+
+
+def export(
+    name: str = typer.Argument(..., metavar="TABLE|VIEW", help="e.g. movements, lots, stock_levels."),
+    db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Dump a ledger table or view as it is stored (amounts in minor units, times UTC)."""
+    from daigou_cli import output
+    from daigou_cli.core import maintenance
+
+    with reading(db) as ledger:
+        columns, cursor = maintenance.export(ledger.conn, name)
+        chosen = output.resolve_format(fmt)
+        if chosen == "csv":
+            output.write_csv((dict(zip(columns, row)) for row in cursor), columns, ledger.tz)
+        else:
+            show(ledger, [dict(zip(columns, row)) for row in cursor], columns, chosen, name)
+
+
+@config_app.command("get")
+def config_get(
+    key: Optional[str] = typer.Argument(None, help="A setting; all of them when omitted."),
+    db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Print a setting's value (or every setting with its default)."""
+    from daigou_cli.core import config
+
+    with reading(db) as ledger:
+        if key:
+            print(config.get(ledger.conn, key))
+        else:
+            show(ledger, config.all_settings(ledger.conn), ["key", "value", "default", "description"], fmt, "Config")
+
+
+@config_app.command("set")
+def config_set(
+    key: str = typer.Argument(...), value: str = typer.Argument(...),
+    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Change a setting."""
+    from daigou_cli.core import config
+
+    with writing(db, fmt) as ledger:
+        r = config.set_value(ledger.conn, key, value)
+    done(ledger, r | {"id": r["key"]}, f"{r['key']} = {r['value']}", fmt, quiet)
+
+
+@db_app.command("check")
+def db_check(db: DbOpt = None, fmt: FormatOpt = None) -> None:
+    """SQLite integrity check plus the ledger's invariants; exit 5 when anything fails."""
+    from daigou_cli.core import maintenance
+    from daigou_cli.core.errors import Exit
+
+    with reading(db) as ledger:
+        problems = maintenance.check(ledger.conn)
+        counts = maintenance.summary(ledger.conn)
+        if problems:
+            show(ledger, problems, ["kind", "ref", "message", "severity"], fmt, "Ledger problems")
+            raise typer.Exit(Exit.DATABASE)
+        if (fmt or "").lower() == "json":
+            show(ledger, [], ["kind", "ref", "message", "severity"], fmt)
+        else:
+            print("ledger OK: " + ", ".join(f"{v} {k}" for k, v in counts.items() if k != "schema")
+                  + f" (schema {counts['schema']})")
+
+
+@db_app.command("backup")
+def db_backup(
+    path: str = typer.Argument(..., help="File to write the copy to."),
+    force: bool = typer.Option(False, "--force", help="Overwrite PATH."),
+    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """A consistent copy of the ledger, safe while other commands write."""
+    from daigou_cli.core import maintenance
+
+    with reading(db) as ledger:
+        r = maintenance.backup(ledger.conn, path, force)
+        done(ledger, r, f"backed up to {r['path']} ({r['bytes']:,} bytes, {r['entries']} entries)", fmt, quiet)

@@ -1,0 +1,93 @@
+"""Settings stored in the ledger's config table, with the defaults PRODUCT.md names."""
+
+import sqlite3
+
+from daigou_cli.core.errors import InvalidInput, Refused
+
+DEFAULTS = {
+    "base_currency": "CNY",
+    "timezone": "Asia/Shanghai",
+    "default_location": "",
+    "high_value_threshold": "2000",
+    "sla_hours": "24",
+    "customs_limit": "5000",
+    "stale_shipment_days": "7",
+    "expiring_days": "30",
+    "cover_window_days": "28",
+    "language": "zh-CN",
+}
+HELP = {
+    "base_currency": "currency every cost and report is converted to",
+    "timezone": "business time zone for --at, --as-of and printed times",
+    "default_location": "where stock add receives when --location is not given",
+    "high_value_threshold": "order total (base currency) that counts as high value",
+    "sla_hours": "hours within which a customer message needs a reply",
+    "customs_limit": "declared value per parcel (base currency) before customs trouble",
+    "stale_shipment_days": "days without a tracking event before a shipment is late",
+    "expiring_days": "days ahead that check and stock lots treat as expiring",
+    "cover_window_days": "days of past sales used for days_of_cover",
+    "language": "notification template language (zh-CN or en)",
+}
+
+
+def get(conn: sqlite3.Connection, key: str) -> str:
+    row = conn.execute("SELECT value FROM config WHERE key = ?", (key,)).fetchone()
+    if row is not None:
+        return row[0]
+    if key in DEFAULTS:
+        return DEFAULTS[key]
+    raise InvalidInput(f"config: unknown key {key!r} (known: {', '.join(sorted(DEFAULTS))})")
+
+
+def get_many(conn: sqlite3.Connection, *keys: str) -> list[str]:
+    return [get(conn, key) for key in keys]
+
+
+def all_settings(conn: sqlite3.Connection) -> list[dict]:
+    stored = dict(conn.execute("SELECT key, value FROM config").fetchall())
+    keys = sorted(set(DEFAULTS) | set(stored))
+    return [
+        {"key": k, "value": stored.get(k, DEFAULTS.get(k, "")), "default": DEFAULTS.get(k, ""),
+         "description": HELP.get(k, "")}
+        for k in keys
+    ]
+
+
+def validate(conn: sqlite3.Connection, key: str, value: str) -> str:
+    from daigou_cli.core import money
+
+    value = value.strip()
+    if key not in DEFAULTS:
+        raise InvalidInput(f"config: unknown key {key!r} (known: {', '.join(sorted(DEFAULTS))})")
+    if key == "base_currency":
+        value = money.currency_code(value, "base_currency")
+        if value != get(conn, key) and conn.execute("SELECT 1 FROM lots LIMIT 1").fetchone():
+            raise Refused("base_currency: the ledger already holds costs in "
+                          f"{get(conn, key)}; it cannot change now")
+    elif key == "timezone":
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput(f"timezone: {value!r} is not a time zone (like Asia/Shanghai)") from None
+    elif key == "default_location":
+        if value and not conn.execute("SELECT 1 FROM locations WHERE code = ?", (value,)).fetchone():
+            raise InvalidInput(f"default_location: no location {value!r}")
+    elif key == "language":
+        if value not in ("zh-CN", "en"):
+            raise InvalidInput("language: must be zh-CN or en")
+    else:
+        try:
+            if float(value) < 0:
+                raise ValueError
+        except ValueError:
+            raise InvalidInput(f"{key}: {value!r} must be a number ≥ 0") from None
+    return value
+
+
+def set_value(conn: sqlite3.Connection, key: str, value: str) -> dict:
+    value = validate(conn, key, value)
+    conn.execute("INSERT INTO config(key, value) VALUES (?, ?) "
+                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+    return {"key": key, "value": value}

@@ -1,0 +1,179 @@
+"""Inventory facts: receipts (lots), adjustments, moves and write-offs, consumed FIFO by lot."""
+
+import sqlite3
+from decimal import Decimal
+
+from daigou_cli.core import catalog, clock, config, fx, money
+from daigou_cli.core.errors import InvalidInput, Refused
+from daigou_cli.core.ledger import record_entry
+
+WRITEOFF_REASONS = ("expired", "damaged", "lost", "sample")
+DEFAULT_LOCATION = ("HOME", "home")
+
+
+def _movement(conn, entry: int, at: str, sku: str, location: str, lot: int, qty: int, kind: str,
+              reason: str | None = None) -> None:
+    conn.execute(
+        "INSERT INTO movements(entry_id, at, sku, location, lot_id, qty, kind, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (entry, at, sku, location, lot, qty, kind, reason))
+
+
+def receiving_location(conn: sqlite3.Connection, code: str | None) -> tuple[str, bool]:
+    """Where a receipt lands; a ledger with no location at all gets HOME. (code, created)."""
+    if not code and not conn.execute("SELECT 1 FROM locations LIMIT 1").fetchone():
+        catalog.add_location(conn, *DEFAULT_LOCATION)
+        return DEFAULT_LOCATION[0], True
+    return catalog.location(conn, code), False
+
+
+def receive(conn: sqlite3.Connection, sku: str, qty, cost, at: str, currency: str | None = None,
+            fx_rate=None, location: str | None = None, lot: str | None = None,
+            expiry: str | None = None, supplier: str | None = None, kind: str = "receipt") -> dict:
+    """A receipt: a new lot whose unit cost is kept in its currency and in base currency."""
+    product = catalog.product_row(conn, sku)
+    quantity = money.parse_qty(qty, "QTY")
+    base, tz = config.get_many(conn, "base_currency", "timezone")
+    cur = money.currency_code(currency, "--currency") if currency else base
+    unit_cost = money.parse_amount(cost, cur, "--cost")
+    if fx_rate not in (None, ""):
+        rate = money.parse_rate(fx_rate, "--fx")
+        if cur == base and rate != 1:
+            raise InvalidInput(f"--fx: {cur} is the base currency; its rate is 1")
+    else:
+        rate = fx.rate_at(conn, cur, at)
+    expiry_date = clock.parse_date(expiry, "--expiry")
+    if expiry_date and expiry_date < clock.local_date(at, tz):
+        raise InvalidInput(f"--expiry: {expiry_date} is before the receipt date {clock.local_date(at, tz)}")
+    where, created = receiving_location(conn, location)
+    supplier_id = catalog.supplier_id(conn, supplier)
+    unit_cost_base = money.convert(unit_cost, cur, rate, base)
+    entry = record_entry(conn, kind, at, lot)
+    conn.execute(
+        "INSERT INTO lots(id, sku, code, supplier_id, received_at, expiry, qty, unit_cost, currency, "
+        "fx_rate, unit_cost_base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (entry, product["sku"], lot, supplier_id, at, expiry_date, quantity, unit_cost, cur,
+         str(rate), unit_cost_base))
+    _movement(conn, entry, at, product["sku"], where, entry, quantity, "receipt")
+    return {
+        "id": entry, "sku": product["sku"], "name": product["name"], "qty": quantity,
+        "location": where, "location_created": created, "lot": lot, "expiry": expiry_date,
+        "unit_cost": money.to_decimal(unit_cost, cur), "currency": cur, "fx_rate": rate,
+        "unit_cost_base": money.to_decimal(unit_cost_base, base),
+        "value": money.to_decimal(unit_cost_base * quantity, base), "base_currency": base,
+        "at": clock.from_db(at),
+    }
+
+
+def on_hand(conn: sqlite3.Connection, sku: str, location: str) -> int:
+    return conn.execute("SELECT COALESCE(SUM(qty), 0) FROM movements WHERE sku = ? AND location = ?",
+                        (sku, location)).fetchone()[0]
+
+
+def take(conn: sqlite3.Connection, sku: str, location: str, qty: int, fefo: bool = False) -> list[tuple[int, int]]:
+    """Which lots `qty` units leave from: oldest receipt first (FIFO), or soonest expiry
+    first for expired stock. Refuses when the location has fewer units."""
+    have = on_hand(conn, sku, location)
+    if qty > have:
+        raise Refused(f"{sku} at {location}: only {have} on hand, cannot take {qty}")
+    order = "l.expiry IS NULL, l.expiry, l.received_at, l.id" if fefo else "l.received_at, l.id"
+    rows = conn.execute(
+        "SELECT m.lot_id, SUM(m.qty) AS qty FROM movements m JOIN lots l ON l.id = m.lot_id "
+        f"WHERE m.sku = ? AND m.location = ? GROUP BY m.lot_id HAVING SUM(m.qty) > 0 ORDER BY {order}",
+        (sku, location)).fetchall()
+    taken, left = [], qty
+    for lot_id, balance in rows:
+        if left == 0:
+            break
+        part = min(left, balance)
+        taken.append((lot_id, part))
+        left -= part
+    return taken
+
+
+def stock_location(conn: sqlite3.Connection, sku: str, code: str | None, field: str = "--location") -> str:
+    """Where to take stock from: the one named, else the only place the SKU is, else the default."""
+    if code:
+        return catalog.location(conn, code, field)
+    places = [r[0] for r in conn.execute(
+        "SELECT location FROM movements WHERE sku = ? GROUP BY location HAVING SUM(qty) > 0 LIMIT 2", (sku,))]
+    if len(places) == 1:
+        return places[0]
+    if not places:
+        raise Refused(f"{sku}: nothing on hand anywhere")
+    return catalog.location(conn, None, field)
+
+
+def _take_out(conn, sku_text: str, qty, location: str | None, at: str, kind: str, reason: str,
+              fefo: bool = False) -> dict:
+    product = catalog.product_row(conn, sku_text)
+    sku = product["sku"]
+    quantity = money.parse_qty(qty, "QTY")
+    where = stock_location(conn, sku, location)
+    lots = take(conn, sku, where, quantity, fefo)
+    entry = record_entry(conn, kind, at, reason)
+    for lot_id, part in lots:
+        _movement(conn, entry, at, sku, where, lot_id, -part, kind, reason)
+    return {"id": entry, "sku": sku, "name": product["name"], "qty": -quantity, "location": where,
+            "reason": reason, "lots": [{"lot": lot, "qty": part} for lot, part in lots],
+            "on_hand": on_hand(conn, sku, where), "at": clock.from_db(at)}
+
+
+def _reason(reason: str | None, field: str = "--reason") -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidInput(f"{field}: must not be empty")
+    return text[:500]
+
+
+def writeoff(conn: sqlite3.Connection, sku: str, qty, reason: str, at: str, location: str | None = None) -> dict:
+    why = _reason(reason).lower()
+    if why not in WRITEOFF_REASONS:
+        raise InvalidInput(f"--reason: {reason!r} is not one of {', '.join(WRITEOFF_REASONS)}")
+    return _take_out(conn, sku, qty, location, at, "writeoff", why, fefo=why == "expired")
+
+
+def adjust(conn: sqlite3.Connection, sku: str, delta, reason: str, at: str, location: str | None = None) -> dict:
+    """A stock count correction. Found units join the newest lot, at its cost."""
+    why = _reason(reason)
+    change = money.parse_qty(delta, "DELTA", allow_negative=True)
+    if change < 0:
+        return _take_out(conn, sku, -change, location, at, "adjust", why)
+    product = catalog.product_row(conn, sku)
+    where = catalog.location(conn, location) if location else stock_location_or_default(conn, product["sku"])
+    lot = conn.execute(
+        "SELECT l.id FROM lots l WHERE l.sku = ? ORDER BY "
+        "EXISTS (SELECT 1 FROM movements m WHERE m.lot_id = l.id AND m.location = ?) DESC, "
+        "l.received_at DESC, l.id DESC LIMIT 1", (product["sku"], where)).fetchone()
+    if lot is None:
+        raise Refused(f"{product['sku']}: never received, so there is no cost to count found units at "
+                      f"(use daigou stock add {product['sku']} {change} --cost UNIT_COST)")
+    entry = record_entry(conn, "adjust", at, why)
+    _movement(conn, entry, at, product["sku"], where, lot[0], change, "adjust", why)
+    return {"id": entry, "sku": product["sku"], "name": product["name"], "qty": change, "location": where,
+            "reason": why, "lots": [{"lot": lot[0], "qty": change}],
+            "on_hand": on_hand(conn, product["sku"], where), "at": clock.from_db(at)}
+
+
+def stock_location_or_default(conn, sku: str) -> str:
+    try:
+        return stock_location(conn, sku, None)
+    except Refused:
+        return catalog.location(conn, None)
+
+
+def move(conn: sqlite3.Connection, sku: str, qty, source: str, target: str, at: str) -> dict:
+    product = catalog.product_row(conn, sku)
+    quantity = money.parse_qty(qty, "QTY")
+    src = catalog.location(conn, source, "--from")
+    dst = catalog.location(conn, target, "--to")
+    if src == dst:
+        raise InvalidInput(f"--to: {dst} is where the stock already is")
+    lots = take(conn, product["sku"], src, quantity)
+    entry = record_entry(conn, "move", at, f"{src} -> {dst}")
+    for lot_id, part in lots:
+        _movement(conn, entry, at, product["sku"], src, lot_id, -part, "move", f"to {dst}")
+        _movement(conn, entry, at, product["sku"], dst, lot_id, part, "move", f"from {src}")
+    return {"id": entry, "sku": product["sku"], "name": product["name"], "qty": quantity, "from": src,
+            "to": dst, "lots": [{"lot": lot, "qty": part} for lot, part in lots], "at": clock.from_db(at)}
+
+

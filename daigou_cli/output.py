@@ -1,0 +1,145 @@
+"""The one place that turns rows into a Rich table, CSV or JSON.
+
+Core hands over dicts of plain values: str, int, Decimal (money, already in major units,
+with a currency column beside it), datetime (aware, UTC) and date. Here they become text:
+times in the business time zone, CSV made safe against spreadsheet formula injection.
+"""
+
+import csv
+import json
+import os
+import re
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+
+FORMATS = ("table", "csv", "json")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def resolve_format(fmt: str | None) -> str:
+    from daigou_cli.core.errors import InvalidInput
+
+    chosen = (fmt or os.environ.get("DAIGOU_FORMAT") or "").strip().lower()
+    if not chosen:
+        return "table" if sys.stdout.isatty() else "csv"
+    if chosen not in FORMATS:
+        raise InvalidInput(f"--format: {fmt or chosen!r} is not one of table, csv, json")
+    return chosen
+
+
+def _local(moment: datetime, tz: str) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(tz))
+
+
+def cell_text(value, tz: str, style: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        local = _local(value, tz)
+        return local.strftime("%Y-%m-%d %H:%M") if style == "table" else local.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def csv_safe(value, text: str) -> str:
+    """A text cell a spreadsheet would run as a formula gets a leading quote."""
+    if isinstance(value, str) and text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def json_value(value, tz: str):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+    if isinstance(value, datetime):
+        return _local(value, tz).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: json_value(v, tz) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v, tz) for v in value]
+    return value
+
+
+def write_csv(rows: list[dict], columns: list[str], tz: str, out=None) -> None:
+    out = out or sys.stdout
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_safe(row.get(c), cell_text(row.get(c), tz, "csv")) for c in columns])
+
+
+def write_json(data, tz: str, out=None) -> None:
+    out = out or sys.stdout
+    json.dump(json_value(data, tz), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_table(rows: list[dict], columns: list[str], tz: str, title: str | None = None,
+                totals: dict | None = None) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_footer=bool(totals))
+    for column in columns:
+        numeric = any(isinstance(r.get(column), (int, Decimal)) and not isinstance(r.get(column), bool)
+                      for r in rows)
+        footer = cell_text((totals or {}).get(column), tz, "table")
+        table.add_column(column, justify="right" if numeric else "left", footer=footer,
+                         min_width=len(column), no_wrap=numeric)
+    for row in rows:
+        table.add_row(*[cell_text(row.get(c), tz, "table") for c in columns])
+    # On a terminal, fit its width; into a file or pipe, never wrap a row.
+    console = Console() if sys.stdout.isatty() else Console(width=400)
+    console.print(table)
+    if not rows:
+        console.print("[dim](nothing to show)[/dim]")
+
+
+def emit(rows: list[dict], columns: list[str], fmt: str, tz: str, title: str | None = None,
+         totals: dict | None = None) -> None:
+    """Print a read command's rows in the chosen format."""
+    if fmt == "json":
+        write_json([{c: row.get(c) for c in columns} | _extra(row, columns) for row in rows], tz)
+    elif fmt == "csv":
+        write_csv(rows, columns, tz)
+    else:
+        write_table(rows, columns, tz, title, totals)
+
+
+def _extra(row: dict, columns: list[str]) -> dict:
+    """JSON carries nested detail (lists, dicts) that a flat table cannot."""
+    return {k: v for k, v in row.items() if k not in columns and isinstance(v, (list, dict))}
+
+
+def emit_record(record: dict, fmt: str, tz: str, title: str | None = None) -> None:
+    """One record (product show, ...): JSON object, a key/value table, or a one-row CSV."""
+    flat = {k: v for k, v in record.items() if not isinstance(v, (list, dict))}
+    if fmt == "json":
+        write_json(record, tz)
+    elif fmt == "csv":
+        write_csv([flat], list(flat), tz)
+    else:
+        write_table([{"field": k, "value": cell_text(v, tz, "table")} for k, v in flat.items()],
+                    ["field", "value"], tz, title)
+
+
+def created(record: dict, message: str, fmt: str | None, quiet: bool, tz: str) -> None:
+    """What a write command prints: one human line, the id alone, or the record as JSON."""
+    if quiet:
+        print(record.get("id", ""))
+    elif fmt == "json" or (fmt is None and os.environ.get("DAIGOU_FORMAT", "").lower() == "json"):
+        write_json(record, tz)
+    else:
+        print(message)
