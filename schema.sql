@@ -127,6 +127,90 @@ CREATE TABLE IF NOT EXISTS voids (
     reason   TEXT NOT NULL
 );
 
+
+------------------------------------------------------------------ customers and orders
+
+-- Master data: a customer is found by name or by any contact.
+CREATE TABLE IF NOT EXISTS customers (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    wechat     TEXT,
+    phone      TEXT,             -- digits with an optional leading +
+    email      TEXT,             -- lower case
+    region     TEXT,             -- stock ships from a location in the same region first
+    address    TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS customers_name ON customers(name);
+CREATE UNIQUE INDEX IF NOT EXISTS customers_wechat ON customers(wechat) WHERE wechat IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS customers_phone ON customers(phone) WHERE phone IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS customers_email ON customers(email) WHERE email IS NOT NULL;
+
+-- An order's id is the id of the entry that created it. State is never stored: see
+-- order_summary below.
+CREATE TABLE IF NOT EXISTS orders (
+    id          INTEGER PRIMARY KEY REFERENCES entries(id),
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    channel     TEXT NOT NULL,
+    external_id TEXT,
+    currency    TEXT NOT NULL,
+    priority    TEXT NOT NULL CHECK (priority IN ('urgent', 'high', 'normal', 'low')),
+    due         TEXT,            -- promised date, YYYY-MM-DD
+    ship_to     TEXT,            -- region, when not the customer's own
+    at          TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS orders_channel_external ON orders(channel, external_id)
+    WHERE external_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS orders_customer ON orders(customer_id, at);
+CREATE INDEX IF NOT EXISTS orders_at ON orders(at);
+
+CREATE TABLE IF NOT EXISTS order_lines (
+    id       INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders(id),
+    line_no  INTEGER NOT NULL,
+    sku      TEXT NOT NULL REFERENCES products(sku),
+    qty      INTEGER NOT NULL CHECK (qty > 0),
+    price    INTEGER NOT NULL CHECK (price >= 0),   -- per unit, minor units of the order currency
+    UNIQUE (order_id, line_no)
+);
+CREATE INDEX IF NOT EXISTS order_lines_sku ON order_lines(sku);
+
+-- Units of an order line held at a location: + reserves, - releases (cancel, ship,
+-- stock lost). Reserved = SUM(qty); what a line lacks is back-ordered.
+CREATE TABLE IF NOT EXISTS reservations (
+    id            INTEGER PRIMARY KEY,
+    entry_id      INTEGER NOT NULL REFERENCES entries(id),
+    at            TEXT NOT NULL,
+    order_line_id INTEGER NOT NULL REFERENCES order_lines(id),
+    sku           TEXT NOT NULL REFERENCES products(sku),
+    location      TEXT NOT NULL REFERENCES locations(code),
+    qty           INTEGER NOT NULL CHECK (qty <> 0)
+);
+CREATE INDEX IF NOT EXISTS reservations_sku_location ON reservations(sku, location, at);
+CREATE INDEX IF NOT EXISTS reservations_line ON reservations(order_line_id);
+
+-- Money received for an order (deposit 定金, balance 尾款, any number of parts);
+-- a refund is a negative amount. Minor units of the order currency.
+CREATE TABLE IF NOT EXISTS payments (
+    entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+    order_id INTEGER NOT NULL REFERENCES orders(id),
+    amount   INTEGER NOT NULL CHECK (amount <> 0),
+    method   TEXT,
+    at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS payments_order ON payments(order_id, at);
+
+-- What happens to an order that is not money or stock: cancelled (note = reason), ...
+CREATE TABLE IF NOT EXISTS order_events (
+    id       INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES entries(id),
+    order_id INTEGER NOT NULL REFERENCES orders(id),
+    kind     TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    note     TEXT
+);
+CREATE INDEX IF NOT EXISTS order_events_order ON order_events(order_id, kind);
+
 ------------------------------------------------------------------ append-only
 
 CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
@@ -150,13 +234,41 @@ BEGIN SELECT RAISE(ABORT, 'voids is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS voids_no_delete BEFORE DELETE ON voids
 BEGIN SELECT RAISE(ABORT, 'voids is append-only'); END;
 
+CREATE TRIGGER IF NOT EXISTS orders_no_update BEFORE UPDATE ON orders
+BEGIN SELECT RAISE(ABORT, 'orders is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS orders_no_delete BEFORE DELETE ON orders
+BEGIN SELECT RAISE(ABORT, 'orders is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS order_lines_no_update BEFORE UPDATE ON order_lines
+BEGIN SELECT RAISE(ABORT, 'order_lines is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS order_lines_no_delete BEFORE DELETE ON order_lines
+BEGIN SELECT RAISE(ABORT, 'order_lines is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS reservations_no_update BEFORE UPDATE ON reservations
+BEGIN SELECT RAISE(ABORT, 'reservations is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS reservations_no_delete BEFORE DELETE ON reservations
+BEGIN SELECT RAISE(ABORT, 'reservations is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS payments_no_update BEFORE UPDATE ON payments
+BEGIN SELECT RAISE(ABORT, 'payments is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS payments_no_delete BEFORE DELETE ON payments
+BEGIN SELECT RAISE(ABORT, 'payments is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS order_events_no_update BEFORE UPDATE ON order_events
+BEGIN SELECT RAISE(ABORT, 'order_events is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS order_events_no_delete BEFORE DELETE ON order_events
+BEGIN SELECT RAISE(ABORT, 'order_events is append-only: record a correction instead'); END;
+
 ------------------------------------------------------------------ derived state
--- Current state. Commands that take --as-of run the same sums with `at <= :as_of`.
+-- Every view reads facts up to (SELECT as_of FROM as_of_clock): the end of time here,
+-- any past moment when a command runs with --as-of (daigou_cli/core/asof.py inlines
+-- these views with another clock). Keep that filter on every fact a view reads.
+
+DROP VIEW IF EXISTS as_of_clock;
+CREATE VIEW as_of_clock AS SELECT '9999-12-31T23:59:59Z' AS as_of;
 
 DROP VIEW IF EXISTS fx_rates_active;
 CREATE VIEW fx_rates_active AS
 SELECT f.* FROM fx_rates f
-WHERE NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = f.entry_id);
+WHERE f.at <= (SELECT as_of FROM as_of_clock)
+  AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                  WHERE v.target = f.entry_id AND e.at <= (SELECT as_of FROM as_of_clock));
 
 DROP VIEW IF EXISTS lot_balances;
 CREATE VIEW lot_balances AS
@@ -164,6 +276,7 @@ SELECT l.id AS lot_id, l.sku, m.location, SUM(m.qty) AS qty,
        l.code, l.received_at, l.expiry, l.unit_cost, l.currency, l.fx_rate,
        l.unit_cost_base, SUM(m.qty) * l.unit_cost_base AS value_base
 FROM movements m JOIN lots l ON l.id = m.lot_id
+WHERE m.at <= (SELECT as_of FROM as_of_clock)
 GROUP BY l.id, m.location;
 
 DROP VIEW IF EXISTS stock_on_hand;
@@ -172,11 +285,76 @@ SELECT sku, location, SUM(qty) AS on_hand, SUM(value_base) AS value_base
 FROM lot_balances
 GROUP BY sku, location;
 
+DROP VIEW IF EXISTS reservation_balances;
+CREATE VIEW reservation_balances AS
+SELECT order_line_id, sku, location, SUM(qty) AS qty
+FROM reservations WHERE at <= (SELECT as_of FROM as_of_clock)
+GROUP BY order_line_id, location HAVING SUM(qty) <> 0;
+
 DROP VIEW IF EXISTS stock_levels;
 CREATE VIEW stock_levels AS
 SELECT s.sku, s.location, s.on_hand,
-       0 AS reserved,
-       s.on_hand AS available,
+       COALESCE(r.reserved, 0) AS reserved,
+       s.on_hand - COALESCE(r.reserved, 0) AS available,
        0 AS incoming,
        s.value_base
-FROM stock_on_hand s;
+FROM stock_on_hand s
+LEFT JOIN (SELECT sku, location, SUM(qty) AS reserved FROM reservation_balances GROUP BY sku, location) r
+       ON r.sku = s.sku AND r.location = s.location;
+
+-- Per order line: reserved now, shipped, returned, and what is back-ordered.
+DROP VIEW IF EXISTS order_cancellations;
+CREATE VIEW order_cancellations AS
+SELECT order_id, MIN(at) AS at, note AS reason FROM order_events
+WHERE kind = 'cancelled' AND at <= (SELECT as_of FROM as_of_clock)
+GROUP BY order_id;
+
+-- Per order line: reserved now, shipped, returned, and what is back-ordered.
+DROP VIEW IF EXISTS order_line_status;
+CREATE VIEW order_line_status AS
+SELECT ol.id AS line_id, ol.order_id, ol.line_no, ol.sku, ol.qty, ol.price,
+       COALESCE(r.reserved, 0) AS reserved,
+       0 AS shipped,
+       0 AS returned,
+       CASE WHEN c.order_id IS NOT NULL THEN 0
+            ELSE ol.qty - COALESCE(r.reserved, 0) END AS backordered
+FROM order_lines ol
+JOIN orders o ON o.id = ol.order_id AND o.at <= (SELECT as_of FROM as_of_clock)
+LEFT JOIN (SELECT order_line_id, SUM(qty) AS reserved FROM reservation_balances
+           GROUP BY order_line_id) r ON r.order_line_id = ol.id
+LEFT JOIN order_cancellations c ON c.order_id = ol.order_id;
+
+-- Per order: money and the derived state (exactly the states PRODUCT.md lists).
+DROP VIEW IF EXISTS order_summary;
+CREATE VIEW order_summary AS
+WITH lines AS (
+    SELECT order_id, SUM(qty * price) AS total, SUM(qty) AS units, SUM(reserved) AS reserved,
+           SUM(backordered) AS backordered, SUM(shipped) AS shipped, SUM(returned) AS returned
+    FROM order_line_status GROUP BY order_id
+), money AS (
+    SELECT order_id, SUM(amount) AS paid FROM payments
+    WHERE at <= (SELECT as_of FROM as_of_clock) GROUP BY order_id
+), t AS (
+    SELECT o.id, o.customer_id, o.channel, o.external_id, o.currency, o.priority, o.due, o.ship_to,
+           o.at, l.total, l.units, l.reserved, l.backordered, l.shipped, l.returned,
+           COALESCE(m.paid, 0) AS paid, c.order_id IS NOT NULL AS cancelled
+    FROM orders o
+    JOIN lines l ON l.order_id = o.id
+    LEFT JOIN money m ON m.order_id = o.id
+    LEFT JOIN order_cancellations c ON c.order_id = o.id
+)
+SELECT id, customer_id, channel, external_id, currency, priority, due, ship_to, at AS created_at,
+       total, paid, units, reserved, backordered, shipped, returned,
+       CASE WHEN cancelled THEN 0 ELSE MAX(total - paid, 0) END AS balance_due,
+       CASE WHEN cancelled THEN paid ELSE MAX(paid - total, 0) END AS refund_due,
+       CASE
+           WHEN cancelled THEN 'cancelled'
+           WHEN returned > 0 AND returned >= shipped THEN 'returned'
+           WHEN returned > 0 THEN 'partially_returned'
+           WHEN shipped >= units THEN 'shipped'
+           WHEN shipped > 0 THEN 'partially_shipped'
+           WHEN paid >= total THEN 'paid'
+           WHEN paid > 0 THEN 'deposit_paid'
+           ELSE 'pending'
+       END AS state
+FROM t;

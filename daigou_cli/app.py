@@ -90,7 +90,7 @@ def root(
 
 
 def _register() -> None:
-    from daigou_cli.cli import catalog, fx, inventory, setup
+    from daigou_cli.cli import catalog, fx, inventory, orders, setup
 
     setup.register(app)
     app.add_typer(setup.config_app, name="config")
@@ -99,6 +99,8 @@ def _register() -> None:
     app.add_typer(catalog.product_app, name="product")
     app.add_typer(catalog.supplier_app, name="supplier")
     app.add_typer(inventory.app, name="stock")
+    app.add_typer(orders.customer_app, name="customer")
+    app.add_typer(orders.app, name="order")
     app.add_typer(setup.db_app, name="db")
 
 

@@ -133,6 +133,9 @@ def emit_record(record: dict, fmt: str, tz: str, title: str | None = None) -> No
     else:
         write_table([{"field": k, "value": cell_text(v, tz, "table")} for k, v in flat.items()],
                     ["field", "value"], tz, title)
+        for key, value in record.items():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                write_table(value, list(value[0]), tz, key)
 
 
 def created(record: dict, message: str, fmt: str | None, quiet: bool, tz: str) -> None:

@@ -4,7 +4,16 @@ from typing import Optional
 
 import typer
 
-from daigou_cli.cli.common import DbOpt, FormatOpt, QuietOpt, WriteFormatOpt, done, reading, show, writing
+from daigou_cli.cli.common import (
+    DbOpt,
+    FormatOpt,
+    QuietOpt,
+    WriteFormatOpt,
+    done,
+    reading,
+    show,
+    writing,
+)
 from daigou_cli.core import catalog
 
 location_app = typer.Typer(help="Places stock is kept (a forwarder abroad, home).", no_args_is_help=True)

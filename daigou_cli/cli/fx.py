@@ -4,7 +4,18 @@ from typing import Optional
 
 import typer
 
-from daigou_cli.cli.common import AsOfOpt, AtOpt, DbOpt, FormatOpt, QuietOpt, WriteFormatOpt, done, reading, show, writing
+from daigou_cli.cli.common import (
+    AsOfOpt,
+    AtOpt,
+    DbOpt,
+    FormatOpt,
+    QuietOpt,
+    WriteFormatOpt,
+    done,
+    reading,
+    show,
+    writing,
+)
 from daigou_cli.core import fx
 
 app = typer.Typer(help="Exchange rates to the base currency: dated, append-only.", no_args_is_help=True)

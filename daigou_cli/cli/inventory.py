@@ -4,8 +4,18 @@ from typing import Optional
 
 import typer
 
-from daigou_cli.cli.common import (AsOfOpt, AtOpt, DbOpt, FormatOpt, QuietOpt, WriteFormatOpt, done,
-                                   reading, show, writing)
+from daigou_cli.cli.common import (
+    AsOfOpt,
+    AtOpt,
+    DbOpt,
+    FormatOpt,
+    QuietOpt,
+    WriteFormatOpt,
+    done,
+    reading,
+    show,
+    writing,
+)
 
 app = typer.Typer(help="Stock: receive, adjust, move, write off; on hand, lots, history.", no_args_is_help=True)
 # Let "-2" reach the command as a number instead of being read as an unknown option.

@@ -5,8 +5,17 @@ from typing import Optional
 
 import typer
 
-from daigou_cli.cli.common import (AtOpt, DbOpt, FormatOpt, QuietOpt, WriteFormatOpt, done, reading, show,
-                                   writing)
+from daigou_cli.cli.common import (
+    AtOpt,
+    DbOpt,
+    FormatOpt,
+    QuietOpt,
+    WriteFormatOpt,
+    done,
+    reading,
+    show,
+    writing,
+)
 
 config_app = typer.Typer(help="Settings kept in the ledger (base_currency, timezone, ...).", no_args_is_help=True)
 db_app = typer.Typer(help="The ledger file itself: integrity check and online backup.", no_args_is_help=True)
@@ -78,9 +87,9 @@ def export(
         columns, cursor = maintenance.export(ledger.conn, name)
         chosen = output.resolve_format(fmt)
         if chosen == "csv":
-            output.write_csv((dict(zip(columns, row)) for row in cursor), columns, ledger.tz)
+            output.write_csv((dict(zip(columns, row, strict=True)) for row in cursor), columns, ledger.tz)
         else:
-            show(ledger, [dict(zip(columns, row)) for row in cursor], columns, chosen, name)
+            show(ledger, [dict(zip(columns, row, strict=True)) for row in cursor], columns, chosen, name)
 
 
 @config_app.command("get")

@@ -42,6 +42,15 @@ def void(conn: sqlite3.Connection, target_id, reason: str, at: str) -> dict:
             balance = conn.execute(
                 "SELECT COALESCE(SUM(qty), 0) FROM movements WHERE lot_id = ? AND location = ?",
                 (row["lot_id"], row["location"])).fetchone()[0]
+            held = conn.execute(
+                "SELECT COALESCE(SUM(qty), 0) FROM reservations WHERE sku = ? AND location = ?",
+                (row["sku"], row["location"])).fetchone()[0]
+            on_hand = conn.execute(
+                "SELECT COALESCE(SUM(qty), 0) FROM movements WHERE sku = ? AND location = ?",
+                (row["sku"], row["location"])).fetchone()[0]
+            if on_hand - row["qty"] < held:
+                raise Refused(f"entry {target['id']}: {row['sku']} at {row['location']} is reserved for "
+                              f"orders ({held} held); cancel or ship those first")
             if balance < row["qty"]:
                 raise Refused(
                     f"entry {target['id']}: {row['qty'] - balance} of its {row['qty']} {row['sku']} at "
@@ -53,5 +62,8 @@ def void(conn: sqlite3.Connection, target_id, reason: str, at: str) -> dict:
             "INSERT INTO movements(entry_id, at, sku, location, lot_id, qty, kind, reason) "
             "VALUES (?, ?, ?, ?, ?, ?, 'void', ?)",
             (entry, at, row["sku"], row["location"], row["lot_id"], -row["qty"], f"void of {target['id']}"))
+    from daigou_cli.core import orders
+
+    orders.fill_backorders(conn, [r["sku"] for r in reversal if r["qty"] < 0], entry, at)
     return {"id": entry, "voids": target["id"], "kind": target["kind"], "reason": why,
             "movements_reversed": len(reversal), "at": clock.from_db(at)}

@@ -5,7 +5,7 @@ import sqlite3
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from daigou_cli.core import catalog, clock, config, money
+from daigou_cli.core import asof, catalog, clock, config, money
 
 STOCK_COLUMNS = ["sku", "name", "category", "zone", "location", "on_hand", "reserved", "available",
                  "incoming", "unit_cost", "value", "currency", "days_of_cover", "reorder_point"]
@@ -24,25 +24,25 @@ def stock_list(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, locatio
     days = max(int(float(window)), 1)
     where_loc = catalog.location(conn, location) if location else None
     by_location = not (total or low)
-    group = "m.sku, m.location" if by_location else "m.sku"
-    loc_col = "m.location" if by_location else "NULL"
-    params = {"as_of": as_of, "since": _window_start(as_of, days), "loc": where_loc,
+    group = "sku, location" if by_location else "sku"
+    loc_col = "location" if by_location else "NULL"
+    params = {"since": _window_start(as_of, days), "until": as_of, "loc": where_loc,
               "category": category, "zone": zone, "sku": sku}
     sql = f"""
     WITH levels AS (
-        SELECT m.sku, {loc_col} AS location, SUM(m.qty) AS on_hand,
-               SUM(m.qty * l.unit_cost_base) AS value
-        FROM movements m JOIN lots l ON l.id = m.lot_id
-        WHERE m.at <= :as_of AND (:loc IS NULL OR m.location = :loc)
+        SELECT sku, {loc_col} AS location, SUM(on_hand) AS on_hand, SUM(reserved) AS reserved,
+               SUM(incoming) AS incoming, SUM(value_base) AS value
+        FROM stock_levels WHERE (:loc IS NULL OR location = :loc)
         GROUP BY {group}
     ),
     sold AS (
         SELECT sku, -SUM(qty) AS units FROM movements
-        WHERE kind = 'sale' AND at > :since AND at <= :as_of GROUP BY sku
+        WHERE kind = 'sale' AND at > :since AND at <= :until GROUP BY sku
     )
     SELECT p.sku, p.name, p.category, p.zone, p.reorder_point, lv.location,
            COALESCE(lv.on_hand, 0) AS on_hand, COALESCE(lv.value, 0) AS value,
-           0 AS reserved, 0 AS incoming, COALESCE(sold.units, 0) AS sold
+           COALESCE(lv.reserved, 0) AS reserved, COALESCE(lv.incoming, 0) AS incoming,
+           COALESCE(sold.units, 0) AS sold
     FROM products p
     LEFT JOIN levels lv ON lv.sku = p.sku
     LEFT JOIN sold ON sold.sku = p.sku
@@ -53,7 +53,7 @@ def stock_list(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, locatio
     ORDER BY p.sku, lv.location
     """
     rows = []
-    for r in conn.execute(sql, params):
+    for r in asof.query(conn, sql, params, as_of):
         available = r["on_hand"] - r["reserved"]
         if low and (r["reorder_point"] is None or available + r["incoming"] > r["reorder_point"]):
             continue
@@ -89,16 +89,15 @@ def lots(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, expiring_days
     where_loc = catalog.location(conn, location) if location else None
     sku_text = catalog.product_row(conn, sku)["sku"] if sku else None
     sql = """
-    SELECT l.id, l.sku, p.name, m.location, l.code, l.received_at, l.expiry, SUM(m.qty) AS qty,
-           l.unit_cost, l.currency, l.fx_rate, l.unit_cost_base
-    FROM movements m JOIN lots l ON l.id = m.lot_id JOIN products p ON p.sku = l.sku
-    WHERE m.at <= :as_of AND (:sku IS NULL OR l.sku = :sku) AND (:loc IS NULL OR m.location = :loc)
-      AND (:limit IS NULL OR (l.expiry IS NOT NULL AND l.expiry <= :limit))
-    GROUP BY l.id, m.location HAVING SUM(m.qty) > 0
-    ORDER BY l.expiry IS NULL, l.expiry, l.received_at, l.id, m.location
+    SELECT b.lot_id AS id, b.sku, p.name, b.location, b.code, b.received_at, b.expiry, b.qty,
+           b.unit_cost, b.currency, b.fx_rate, b.unit_cost_base
+    FROM lot_balances b JOIN products p ON p.sku = b.sku
+    WHERE b.qty > 0 AND (:sku IS NULL OR b.sku = :sku) AND (:loc IS NULL OR b.location = :loc)
+      AND (:limit IS NULL OR (b.expiry IS NOT NULL AND b.expiry <= :limit))
+    ORDER BY b.expiry IS NULL, b.expiry, b.received_at, b.lot_id, b.location
     """
     rows = []
-    for r in conn.execute(sql, {"as_of": as_of, "sku": sku_text, "loc": where_loc, "limit": limit}):
+    for r in asof.query(conn, sql, {"sku": sku_text, "loc": where_loc, "limit": limit}, as_of):
         expiry = date.fromisoformat(r["expiry"]) if r["expiry"] else None
         rows.append({
             "lot": r["id"], "sku": r["sku"], "name": r["name"], "location": r["location"],

@@ -1,9 +1,8 @@
 """Inventory facts: receipts (lots), adjustments, moves and write-offs, consumed FIFO by lot."""
 
 import sqlite3
-from decimal import Decimal
 
-from daigou_cli.core import catalog, clock, config, fx, money
+from daigou_cli.core import catalog, clock, config, fx, money, orders
 from daigou_cli.core.errors import InvalidInput, Refused
 from daigou_cli.core.ledger import record_entry
 
@@ -54,13 +53,14 @@ def receive(conn: sqlite3.Connection, sku: str, qty, cost, at: str, currency: st
         (entry, product["sku"], lot, supplier_id, at, expiry_date, quantity, unit_cost, cur,
          str(rate), unit_cost_base))
     _movement(conn, entry, at, product["sku"], where, entry, quantity, "receipt")
+    filled = orders.fill_backorders(conn, [product["sku"]], entry, at)
     return {
         "id": entry, "sku": product["sku"], "name": product["name"], "qty": quantity,
         "location": where, "location_created": created, "lot": lot, "expiry": expiry_date,
         "unit_cost": money.to_decimal(unit_cost, cur), "currency": cur, "fx_rate": rate,
         "unit_cost_base": money.to_decimal(unit_cost_base, base),
         "value": money.to_decimal(unit_cost_base * quantity, base), "base_currency": base,
-        "at": clock.from_db(at),
+        "at": clock.from_db(at), "filled": filled,
     }
 
 
@@ -69,12 +69,23 @@ def on_hand(conn: sqlite3.Connection, sku: str, location: str) -> int:
                         (sku, location)).fetchone()[0]
 
 
-def take(conn: sqlite3.Connection, sku: str, location: str, qty: int, fefo: bool = False) -> list[tuple[int, int]]:
+def reserved(conn: sqlite3.Connection, sku: str, location: str) -> int:
+    return conn.execute("SELECT COALESCE(SUM(qty), 0) FROM reservations WHERE sku = ? AND location = ?",
+                        (sku, location)).fetchone()[0]
+
+
+def take(conn: sqlite3.Connection, sku: str, location: str, qty: int, fefo: bool = False,
+         reserved_too: bool = False) -> list[tuple[int, int]]:
     """Which lots `qty` units leave from: oldest receipt first (FIFO), or soonest expiry
-    first for expired stock. Refuses when the location has fewer units."""
+    first for expired stock. Refuses when the location has fewer units (fewer unreserved
+    units unless `reserved_too`: stock that is lost is lost, held for an order or not)."""
     have = on_hand(conn, sku, location)
     if qty > have:
         raise Refused(f"{sku} at {location}: only {have} on hand, cannot take {qty}")
+    held = 0 if reserved_too else reserved(conn, sku, location)
+    if qty > have - held:
+        raise Refused(f"{sku} at {location}: only {have - held} available ({held} reserved for orders), "
+                      f"cannot take {qty}")
     order = "l.expiry IS NULL, l.expiry, l.received_at, l.id" if fefo else "l.received_at, l.id"
     rows = conn.execute(
         "SELECT m.lot_id, SUM(m.qty) AS qty FROM movements m JOIN lots l ON l.id = m.lot_id "
@@ -109,13 +120,16 @@ def _take_out(conn, sku_text: str, qty, location: str | None, at: str, kind: str
     sku = product["sku"]
     quantity = money.parse_qty(qty, "QTY")
     where = stock_location(conn, sku, location)
-    lots = take(conn, sku, where, quantity, fefo)
+    lots = take(conn, sku, where, quantity, fefo, reserved_too=True)
     entry = record_entry(conn, kind, at, reason)
     for lot_id, part in lots:
         _movement(conn, entry, at, sku, where, lot_id, -part, kind, reason)
+    left = on_hand(conn, sku, where)
+    shortfall = reserved(conn, sku, where) - left
+    released = orders.release_for_shortage(conn, sku, where, shortfall, entry, at) if shortfall > 0 else []
     return {"id": entry, "sku": sku, "name": product["name"], "qty": -quantity, "location": where,
             "reason": reason, "lots": [{"lot": lot, "qty": part} for lot, part in lots],
-            "on_hand": on_hand(conn, sku, where), "at": clock.from_db(at)}
+            "on_hand": left, "backordered": released, "at": clock.from_db(at)}
 
 
 def _reason(reason: str | None, field: str = "--reason") -> str:
@@ -149,7 +163,8 @@ def adjust(conn: sqlite3.Connection, sku: str, delta, reason: str, at: str, loca
                       f"(use daigou stock add {product['sku']} {change} --cost UNIT_COST)")
     entry = record_entry(conn, "adjust", at, why)
     _movement(conn, entry, at, product["sku"], where, lot[0], change, "adjust", why)
-    return {"id": entry, "sku": product["sku"], "name": product["name"], "qty": change, "location": where,
+    filled = orders.fill_backorders(conn, [product["sku"]], entry, at)
+    return {"filled": filled, "id": entry, "sku": product["sku"], "name": product["name"], "qty": change, "location": where,
             "reason": why, "lots": [{"lot": lot[0], "qty": change}],
             "on_hand": on_hand(conn, product["sku"], where), "at": clock.from_db(at)}
 

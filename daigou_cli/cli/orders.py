@@ -1,0 +1,187 @@
+"""`daigou order` and `daigou customer`: selling, payments and who buys."""
+
+from typing import List, Optional
+
+import typer
+
+from daigou_cli.cli.common import (
+    AsOfOpt,
+    AtOpt,
+    DbOpt,
+    FormatOpt,
+    QuietOpt,
+    WriteFormatOpt,
+    done,
+    reading,
+    show,
+    writing,
+)
+
+app = typer.Typer(help="Orders: take them, get paid, cancel; list, show and the packing queue.",
+                  no_args_is_help=True)
+customer_app = typer.Typer(help="Customers: contacts, region, orders, spend.", no_args_is_help=True)
+NUMBERS = {"ignore_unknown_options": True}
+
+
+@app.command("new", context_settings=NUMBERS)
+def order_new(
+    customer: str = typer.Argument(..., help="Customer name, id, WeChat id, phone or email."),
+    lines: List[str] = typer.Argument(..., metavar="LINE...", help="SKU:QTY or SKU:QTY@PRICE (price per unit in --currency)."),
+    channel: Optional[str] = typer.Option(None, "--channel", help="wechat (default), xhs, taobao, shopify, ..."),
+    currency: Optional[str] = typer.Option(None, "--currency", help="Order currency (default: base currency)."),
+    priority: Optional[str] = typer.Option(None, "--priority", help="urgent, high, normal (default) or low."),
+    deposit: Optional[str] = typer.Option(None, "--deposit", metavar="AMOUNT", help="Deposit (定金) paid now."),
+    method: Optional[str] = typer.Option(None, "--method", help="How the deposit was paid (wechat-pay, alipay ...)."),
+    due: Optional[str] = typer.Option(None, "--due", metavar="DATE", help="Promised ship date."),
+    external_id: Optional[str] = typer.Option(None, "--external-id", metavar="ID", help="The channel's order number; unique per channel."),
+    ship_to: Optional[str] = typer.Option(None, "--ship-to", metavar="REGION", help="Ship to this region instead of the customer's."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Take an order: reserves stock (same region first); what is not in stock is back-ordered."""
+    from daigou_cli.core import orders
+
+    with writing(db, fmt) as ledger:
+        r = orders.create_order(ledger.conn, customer, lines, ledger.at(at), channel, currency, priority,
+                                deposit, due, external_id, ship_to, method)
+    back = sum(line["backordered"] for line in r["lines"])
+    held = sum(line["reserved"] for line in r["lines"])
+    note = f", {back} back-ordered" if back else ""
+    done(ledger, r, f"order {r['id']} for {r['customer']}: {r['total']} {r['currency']}, "
+         f"{held} reserved{note} ({r['state']})", fmt, quiet)
+
+
+@app.command("pay", context_settings=NUMBERS)
+def order_pay(
+    order: str = typer.Argument(..., metavar="ORDER", help="Order id or the channel's order number."),
+    amount: str = typer.Argument(..., help="Amount in the order's currency."),
+    method: Optional[str] = typer.Option(None, "--method", help="wechat-pay, alipay, bank, cash ..."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Record a payment: deposit (定金), balance (尾款) or any part; overpaying is refused."""
+    from daigou_cli.core import orders
+
+    with writing(db, fmt) as ledger:
+        r = orders.pay(ledger.conn, order, amount, ledger.at(at), method)
+    done(ledger, r, f"order {r['order_id']}: paid {r['amount']} {r['currency']}, "
+         f"{r['balance_due']} due ({r['state']}) (entry {r['id']})", fmt, quiet)
+
+
+@app.command("refund", context_settings=NUMBERS)
+def order_refund(
+    order: str = typer.Argument(..., metavar="ORDER"),
+    amount: str = typer.Argument(..., help="Amount given back, in the order's currency."),
+    method: Optional[str] = typer.Option(None, "--method"),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Record money given back to the customer (never more than was paid)."""
+    from daigou_cli.core import orders
+
+    with writing(db, fmt) as ledger:
+        r = orders.refund(ledger.conn, order, amount, ledger.at(at), method)
+    done(ledger, r, f"order {r['order_id']}: refunded {r['amount']} {r['currency']}, "
+         f"{r['refund_due']} still to refund (entry {r['id']})", fmt, quiet)
+
+
+@app.command("cancel")
+def order_cancel(
+    order: str = typer.Argument(..., metavar="ORDER"),
+    reason: str = typer.Option(..., "--reason", help="Why it is cancelled."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Cancel an order: releases its stock to waiting orders; what was paid becomes refund due."""
+    from daigou_cli.core import orders
+
+    with writing(db, fmt) as ledger:
+        r = orders.cancel(ledger.conn, order, reason, ledger.at(at))
+    due = f", refund due {r['refund_due']} {r['currency']}" if r["refund_due"] else ""
+    done(ledger, r, f"order {r['order_id']} cancelled: {r['released']} units released{due} "
+         f"(entry {r['id']})", fmt, quiet)
+
+
+@app.command("list")
+def order_list(
+    state: Optional[str] = typer.Option(None, "--state", help="pending, deposit_paid, paid, partially_shipped, shipped, delivered, cancelled, returned, partially_returned."),
+    customer: Optional[str] = typer.Option(None, "--customer"),
+    channel: Optional[str] = typer.Option(None, "--channel"),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Orders with their derived state, total, paid and balance due."""
+    from daigou_cli.core import order_views
+
+    with reading(db) as ledger:
+        rows = order_views.list_orders(ledger.conn, ledger.as_of(as_of), state, customer, channel)
+        show(ledger, rows, order_views.ORDER_COLUMNS, fmt, "Orders")
+
+
+@app.command("show")
+def order_show(
+    order: str = typer.Argument(..., metavar="ORDER"),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """One order: lines (reserved, back-ordered, shipped, returned), payments, timeline."""
+    from daigou_cli import output
+    from daigou_cli.core import order_views, orders
+
+    with reading(db) as ledger:
+        row = orders.find_order(ledger.conn, order)
+        record = order_views.show_order(ledger.conn, row["id"], ledger.as_of(as_of))
+        output.emit_record(record, output.resolve_format(fmt), ledger.tz, f"Order {row['id']}")
+
+
+@app.command("queue")
+def order_queue(
+    all_: bool = typer.Option(False, "--all", help="Also list orders that cannot ship yet, and why."),
+    db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """What to pack next: paid orders with stock held, by priority, promised date, value, age."""
+    from daigou_cli.core import order_views
+
+    with reading(db) as ledger:
+        rows = order_views.queue(ledger.conn, all_)
+        show(ledger, rows, order_views.QUEUE_COLUMNS, fmt, "Packing queue")
+
+
+@customer_app.command("add")
+def customer_add(
+    name: str = typer.Argument(..., help="Name as you know them (Chinese is fine)."),
+    wechat: Optional[str] = typer.Option(None, "--wechat", help="WeChat id."),
+    phone: Optional[str] = typer.Option(None, "--phone"),
+    email: Optional[str] = typer.Option(None, "--email"),
+    region: Optional[str] = typer.Option(None, "--region", help="e.g. Shanghai: stock ships from the same region first."),
+    address: Optional[str] = typer.Option(None, "--address"),
+    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Add a customer; each WeChat id, phone and email belongs to one customer."""
+    from daigou_cli.core import customers
+
+    with writing(db, fmt) as ledger:
+        r = customers.add_customer(ledger.conn, name, wechat, phone, email, region, address)
+    done(ledger, r, f"customer {r['id']} added: {r['name']}", fmt, quiet)
+
+
+@customer_app.command("list")
+def customer_list(
+    search: Optional[str] = typer.Option(None, "--search", help="Part of a name or contact."),
+    region: Optional[str] = typer.Option(None, "--region"),
+    db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Customers with their contacts and number of orders."""
+    from daigou_cli.core import customers
+
+    with reading(db) as ledger:
+        show(ledger, customers.list_customers(ledger.conn, search, region), customers.CUSTOMER_COLUMNS,
+             fmt, "Customers")
+
+
+@customer_app.command("show")
+def customer_show(
+    customer: str = typer.Argument(..., help="Name, id, WeChat id, phone or email."),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """One customer: contacts, orders, total spend and balance due."""
+    from daigou_cli import output
+    from daigou_cli.core import customer_views
+
+    with reading(db) as ledger:
+        record = customer_views.show_customer(ledger.conn, customer, ledger.as_of(as_of))
+        output.emit_record(record, output.resolve_format(fmt), ledger.tz, record["name"])
