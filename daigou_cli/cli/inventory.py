@@ -144,3 +144,31 @@ def history(
     with reading(db) as ledger:
         rows = inventory.history(ledger.conn, sku, ledger.as_of(as_of), location)
         show(ledger, rows, inventory.HISTORY_COLUMNS, fmt, f"History of {sku}")
+
+
+@app.command("import")
+def stock_import(
+    file: str = typer.Argument(..., metavar="FILE|-", help="CSV, one receipt per row: sku, qty, cost (per unit), "
+                               "currency, location, lot, expiry, supplier, at, fx."),
+    location: Optional[str] = typer.Option(None, "--location", "-l", help="For rows with no location (default: as stock add)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="NAME", help="utf-8, gbk, gb18030 ... (default: detected)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report what would be imported; write nothing."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the good rows; bad rows go, with their reason, to the reject file."),
+    reject_file: Optional[str] = typer.Option(None, "--reject-file", metavar="PATH", help="Default: FILE.rejects.csv beside FILE (./rejects.csv for stdin)."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Receive stock from a CSV file or stdin: each row a new lot, all rows or none.
+
+    sku, qty and cost are required; currency defaults to the base currency, the FX rate to
+    the one in force at the row's `at` (business time zone; --at for rows without one).
+    Headers match after trimming, in any case and order. -q prints the count.
+    """
+    from daigou_cli.cli.importing import import_csv
+    from daigou_cli.core.importers import stock as receipts
+
+    def load(ledger, table, **options):
+        when = ledger.at(at) if at else None
+        return receipts.load(ledger.conn, table, when, location, **options)
+
+    import_csv(file, receipts.LAYOUT, load, db=db, fmt=fmt, quiet=quiet, encoding=encoding, dry_run=dry_run,
+               skip_invalid=skip_invalid, reject_file=reject_file, noun="receipt")
