@@ -1,0 +1,118 @@
+"""`daigou demo`: a fresh ledger from examples/ and the dashboard."""
+
+import csv
+import io
+import json
+import sqlite3
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def demo(daigou, tmp_path):
+    path = tmp_path / "demo" / "ledger.db"
+    result = daigou.run(f"demo {path} --format json")
+    return path, json.loads(result.stdout), result
+
+
+def sql(path, query):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(query).fetchall()
+    finally:
+        conn.close()
+
+
+def test_demo_builds_the_example_daigou(demo):
+    path, _, result = demo
+    assert f"demo ledger: {path}" in result.stderr
+    assert sql(path, "SELECT count(*) FROM products") == [(22,)]
+    assert sql(path, "SELECT code, region FROM locations ORDER BY code") == [("SH", "Shanghai"), ("TOKYO", "Tokyo")]
+    assert sql(path, "SELECT currency, count(*) FROM lots GROUP BY currency ORDER BY currency") == [
+        ("JPY", 25), ("KRW", 9)]
+    assert sql(path, "SELECT currency, count(*) FROM fx_rates GROUP BY currency ORDER BY currency") == [
+        ("JPY", 8), ("KRW", 8)]
+    # Japanese goods bought in Tokyo and sent home to Shanghai keep their yen lots.
+    assert sql(path, "SELECT location, SUM(qty) FROM movements WHERE sku = 'SHISEIDO-UB-50' "
+                     "GROUP BY location ORDER BY location") == [("SH", 14), ("TOKYO", 16)]
+
+
+def test_demo_ledger_passes_db_check(demo, daigou):
+    path, _, _ = demo
+    result = daigou.run(f"db check --db {path}")
+    assert result.stdout.startswith("ledger OK: ")
+
+
+def test_dashboard_numbers_as_json(demo, daigou):
+    path, numbers, _ = demo
+    assert (numbers["skus"], numbers["skus_in_stock"], numbers["base_currency"]) == (22, 21, "CNY")
+    by_location = {p["location"]: p for p in numbers["locations"]}
+    assert set(by_location) == {"TOKYO", "SH"}
+    assert round(sum(Decimal(str(p["value"])) for p in by_location.values()), 2) == \
+        round(Decimal(str(numbers["stock_value"])), 2)
+    listed = daigou.csv(f"stock list --db {path}")
+    assert sum(Decimal(r["value"]) for r in listed) == round(Decimal(str(numbers["stock_value"])), 2)
+    assert [item["sku"] for item in numbers["low_stock"]] == [
+        "DHC-LIPCREAM", "PANA-NA0J", "SKII-FTE-230", "SWITCH-OLED", "WHOO-CREAM-50"]
+    # The ROYCE lot received in October is best before 2026-12-08, part of it moved to SH.
+    assert sorted((lot["sku"], lot["location"], lot["expiry"], lot["qty"]) for lot in numbers["expiring"]) == [
+        ("ROYCE-NAMA", "SH", "2026-12-08", 6), ("ROYCE-NAMA", "TOKYO", "2026-12-08", 6)]
+    assert numbers["top_value"][0]["sku"] == "SHISEIDO-UB-50"
+
+
+def test_dashboard_on_a_pipe_is_csv_of_the_key_numbers(daigou, tmp_path):
+    result = daigou.run(f"demo {tmp_path / 'd.db'}")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["metric", "key", "name", "value", "currency", "detail"]
+    assert rows[0] == {"metric": "skus", "key": "", "name": "", "value": "22", "currency": "",
+                            "detail": "21 in stock"}
+    assert {(r["key"], r["currency"]) for r in rows if r["metric"] == "stock_value"} == {
+        ("TOKYO", "CNY"), ("SH", "CNY"), ("total", "CNY")}
+
+
+def test_demo_refuses_an_existing_path_unless_forced(daigou, tmp_path):
+    path = tmp_path / "mine.db"
+    path.write_text("my notes", encoding="utf-8")
+    result = daigou.run(f"demo {path}", code=4)
+    assert result.stderr.strip() == f"daigou: {path}: already exists (use --force to replace it)"
+    assert path.read_text(encoding="utf-8") == "my notes"
+    daigou.run(f"demo {path} --force --format csv")
+    assert sql(path, "SELECT count(*) FROM products") == [(22,)]
+    assert not path.with_name("mine.db.part").exists()
+
+
+def test_demo_without_a_path_makes_a_temp_ledger(daigou):
+    result = daigou.run("demo --format csv")
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("demo ledger: ")]
+    path = Path(line.removeprefix("demo ledger: "))
+    assert path.name == "ledger.db" and path.parent.name.startswith("daigou-demo-")
+    assert sql(path, "SELECT count(*) FROM locations") == [(2,)]
+
+
+def test_the_wheel_ships_the_examples():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert shipped["examples"] == "daigou_cli/examples"
+    for name in ("locations.csv", "suppliers.csv", "fx.csv", "products.csv", "stock.csv", "moves.csv"):
+        assert (ROOT / "examples" / name).exists()
+
+
+def test_the_example_files_import_with_the_public_commands(shop, tmp_path):
+    """examples/products.csv and stock.csv are the formats users write, not demo-only ones."""
+    shop.run("supplier add 'Bic Camera' --country JP --currency JPY")
+    text = (ROOT / "examples" / "products.csv").read_text(encoding="utf-8")
+    electronics = [line for line in text.splitlines() if line.startswith("sku,") or ",Bic Camera" in line]
+    result = shop.run("product import -", input="\n".join(electronics) + "\n")
+    assert result.stdout == "imported 5 products from stdin\n"
+
+
+def test_dashboard_as_tables(daigou, tmp_path):
+    out = daigou.run(f"demo {tmp_path / 'd.db'} --format table").stdout
+    for title in ("daigou: 22 SKUs", "Biggest stock values", "Low stock: reorder", "Expiring within 30 days"):
+        assert title in out
+    assert "资生堂红腰子精华 50ml" in out
