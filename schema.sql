@@ -211,6 +211,87 @@ CREATE TABLE IF NOT EXISTS order_events (
 );
 CREATE INDEX IF NOT EXISTS order_events_order ON order_events(order_id, kind);
 
+------------------------------------------------------------------ fulfilment
+
+-- Rate cards (master data): a carrier's service, priced per parcel in base currency.
+CREATE TABLE IF NOT EXISTS carriers (
+    code           TEXT NOT NULL,            -- SF, DHL, FEDEX, EMS ...
+    service        TEXT NOT NULL DEFAULT 'standard',
+    name           TEXT NOT NULL,
+    first_kg       INTEGER,                  -- price of the first kg, base minor units
+    extra_kg       INTEGER,                  -- each further kg (or part of one)
+    days_min       INTEGER,
+    days_max       INTEGER,                  -- promised days: in transit longer is late
+    insurance_rate TEXT,                     -- share of the insured value, e.g. 0.01
+    regions        TEXT,                     -- where it delivers (comma list); NULL: anywhere
+    created_at     TEXT NOT NULL,
+    PRIMARY KEY (code, service)
+);
+
+-- A parcel: its id is its entry id. Amounts in base currency minor units.
+CREATE TABLE IF NOT EXISTS shipments (
+    id            INTEGER PRIMARY KEY REFERENCES entries(id),
+    order_id      INTEGER NOT NULL REFERENCES orders(id),
+    carrier       TEXT NOT NULL,
+    service       TEXT,
+    tracking      TEXT NOT NULL UNIQUE,
+    location      TEXT NOT NULL REFERENCES locations(code),
+    cost          INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0),
+    weight_g      INTEGER,
+    declared      INTEGER NOT NULL CHECK (declared >= 0),
+    insured       INTEGER,
+    at            TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS shipments_order ON shipments(order_id);
+CREATE INDEX IF NOT EXISTS shipments_at ON shipments(at);
+
+-- Which units of which order line left in a parcel, and from which lot (FIFO): the
+-- cost of goods sold of every line, and where a returned unit's cost comes from.
+CREATE TABLE IF NOT EXISTS shipment_lines (
+    id            INTEGER PRIMARY KEY,
+    shipment_id   INTEGER NOT NULL REFERENCES shipments(id),
+    order_line_id INTEGER NOT NULL REFERENCES order_lines(id),
+    lot_id        INTEGER NOT NULL REFERENCES lots(id),
+    qty           INTEGER NOT NULL CHECK (qty > 0)
+);
+CREATE INDEX IF NOT EXISTS shipment_lines_line ON shipment_lines(order_line_id);
+CREATE INDEX IF NOT EXISTS shipment_lines_shipment ON shipment_lines(shipment_id);
+
+-- Tracking events in our status names; the same (parcel, status, time) twice is one event.
+CREATE TABLE IF NOT EXISTS shipment_events (
+    id          INTEGER PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES entries(id),
+    shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+    status      TEXT NOT NULL CHECK (status IN ('info_received', 'in_transit', 'customs',
+                'out_for_delivery', 'delivered', 'exception', 'returned', 'lost')),
+    at          TEXT NOT NULL,
+    note        TEXT,
+    UNIQUE (shipment_id, status, at)
+);
+CREATE INDEX IF NOT EXISTS shipment_events_shipment ON shipment_events(shipment_id, at);
+
+-- Goods coming back: one row per order line and lot. Restocked units re-enter the lot
+-- they left from (so they keep their original FIFO cost); written-off ones do not.
+-- The refund, if any, is a negative payment of the same entry.
+CREATE TABLE IF NOT EXISTS returns (
+    id       INTEGER PRIMARY KEY REFERENCES entries(id),
+    order_id INTEGER NOT NULL REFERENCES orders(id),
+    reason   TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS returns_order ON returns(order_id);
+
+CREATE TABLE IF NOT EXISTS return_lines (
+    id            INTEGER PRIMARY KEY,
+    return_id     INTEGER NOT NULL REFERENCES returns(id),
+    order_line_id INTEGER NOT NULL REFERENCES order_lines(id),
+    lot_id        INTEGER NOT NULL REFERENCES lots(id),
+    qty           INTEGER NOT NULL CHECK (qty > 0),
+    disposition   TEXT NOT NULL CHECK (disposition IN ('restock', 'writeoff')),
+    location      TEXT REFERENCES locations(code)
+);
+CREATE INDEX IF NOT EXISTS return_lines_line ON return_lines(order_line_id);
+
 ------------------------------------------------------------------ append-only
 
 CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
@@ -254,6 +335,27 @@ CREATE TRIGGER IF NOT EXISTS order_events_no_update BEFORE UPDATE ON order_event
 BEGIN SELECT RAISE(ABORT, 'order_events is append-only: record a correction instead'); END;
 CREATE TRIGGER IF NOT EXISTS order_events_no_delete BEFORE DELETE ON order_events
 BEGIN SELECT RAISE(ABORT, 'order_events is append-only: record a correction instead'); END;
+
+CREATE TRIGGER IF NOT EXISTS shipments_no_update BEFORE UPDATE ON shipments
+BEGIN SELECT RAISE(ABORT, 'shipments is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS shipments_no_delete BEFORE DELETE ON shipments
+BEGIN SELECT RAISE(ABORT, 'shipments is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS shipment_lines_no_update BEFORE UPDATE ON shipment_lines
+BEGIN SELECT RAISE(ABORT, 'shipment_lines is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS shipment_lines_no_delete BEFORE DELETE ON shipment_lines
+BEGIN SELECT RAISE(ABORT, 'shipment_lines is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS shipment_events_no_update BEFORE UPDATE ON shipment_events
+BEGIN SELECT RAISE(ABORT, 'shipment_events is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS shipment_events_no_delete BEFORE DELETE ON shipment_events
+BEGIN SELECT RAISE(ABORT, 'shipment_events is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS returns_no_update BEFORE UPDATE ON returns
+BEGIN SELECT RAISE(ABORT, 'returns is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS returns_no_delete BEFORE DELETE ON returns
+BEGIN SELECT RAISE(ABORT, 'returns is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS return_lines_no_update BEFORE UPDATE ON return_lines
+BEGIN SELECT RAISE(ABORT, 'return_lines is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS return_lines_no_delete BEFORE DELETE ON return_lines
+BEGIN SELECT RAISE(ABORT, 'return_lines is append-only: record a correction instead'); END;
 
 ------------------------------------------------------------------ derived state
 -- Every view reads facts up to (SELECT as_of FROM as_of_clock): the end of time here,
@@ -302,7 +404,6 @@ FROM stock_on_hand s
 LEFT JOIN (SELECT sku, location, SUM(qty) AS reserved FROM reservation_balances GROUP BY sku, location) r
        ON r.sku = s.sku AND r.location = s.location;
 
--- Per order line: reserved now, shipped, returned, and what is back-ordered.
 DROP VIEW IF EXISTS order_cancellations;
 CREATE VIEW order_cancellations AS
 SELECT order_id, MIN(at) AS at, note AS reason FROM order_events
@@ -314,15 +415,39 @@ DROP VIEW IF EXISTS order_line_status;
 CREATE VIEW order_line_status AS
 SELECT ol.id AS line_id, ol.order_id, ol.line_no, ol.sku, ol.qty, ol.price,
        COALESCE(r.reserved, 0) AS reserved,
-       0 AS shipped,
-       0 AS returned,
+       COALESCE(sh.qty, 0) AS shipped,
+       COALESCE(rt.qty, 0) AS returned,
        CASE WHEN c.order_id IS NOT NULL THEN 0
-            ELSE ol.qty - COALESCE(r.reserved, 0) END AS backordered
+            ELSE ol.qty - COALESCE(r.reserved, 0) - COALESCE(sh.qty, 0) END AS backordered
 FROM order_lines ol
 JOIN orders o ON o.id = ol.order_id AND o.at <= (SELECT as_of FROM as_of_clock)
 LEFT JOIN (SELECT order_line_id, SUM(qty) AS reserved FROM reservation_balances
            GROUP BY order_line_id) r ON r.order_line_id = ol.id
+LEFT JOIN (SELECT l.order_line_id, SUM(l.qty) AS qty FROM shipment_lines l
+           JOIN shipments s ON s.id = l.shipment_id WHERE s.at <= (SELECT as_of FROM as_of_clock)
+           GROUP BY l.order_line_id) sh ON sh.order_line_id = ol.id
+LEFT JOIN (SELECT l.order_line_id, SUM(l.qty) AS qty FROM return_lines l
+           JOIN returns x ON x.id = l.return_id WHERE x.at <= (SELECT as_of FROM as_of_clock)
+           GROUP BY l.order_line_id) rt ON rt.order_line_id = ol.id
 LEFT JOIN order_cancellations c ON c.order_id = ol.order_id;
+
+-- Per parcel: the latest tracking status (info_received until a tracker says more),
+-- when it was delivered and how many days it took.
+DROP VIEW IF EXISTS shipment_status;
+CREATE VIEW shipment_status AS
+WITH ev AS (
+    SELECT * FROM shipment_events WHERE at <= (SELECT as_of FROM as_of_clock)
+)
+SELECT s.id, s.order_id, s.carrier, s.service, s.tracking, s.location, s.cost, s.weight_g,
+       s.declared, s.insured, s.at AS shipped_at,
+       -- trackers report out of order: a final status (delivered, returned, lost) wins
+       COALESCE((SELECT status FROM ev WHERE ev.shipment_id = s.id
+                 ORDER BY status IN ('delivered', 'returned', 'lost') DESC, at DESC, id DESC LIMIT 1),
+                'info_received') AS status,
+       (SELECT MIN(at) FROM ev WHERE ev.shipment_id = s.id AND status = 'delivered') AS delivered_at,
+       COALESCE((SELECT MAX(at) FROM ev WHERE ev.shipment_id = s.id), s.at) AS last_event_at
+FROM shipments s
+WHERE s.at <= (SELECT as_of FROM as_of_clock);
 
 -- Per order: money and the derived state (exactly the states PRODUCT.md lists).
 DROP VIEW IF EXISTS order_summary;
@@ -332,29 +457,35 @@ WITH lines AS (
            SUM(backordered) AS backordered, SUM(shipped) AS shipped, SUM(returned) AS returned
     FROM order_line_status GROUP BY order_id
 ), money AS (
-    SELECT order_id, SUM(amount) AS paid FROM payments
-    WHERE at <= (SELECT as_of FROM as_of_clock) GROUP BY order_id
+    -- Refunds (negative payments) lower what was paid and, on an order that stands, what
+    -- is owed: a refund after a return or as a discount never makes a balance due again.
+    SELECT order_id, SUM(MAX(amount, 0)) AS paid_in, SUM(MAX(-amount, 0)) AS refunded
+    FROM payments WHERE at <= (SELECT as_of FROM as_of_clock) GROUP BY order_id
 ), t AS (
     SELECT o.id, o.customer_id, o.channel, o.external_id, o.currency, o.priority, o.due, o.ship_to,
            o.at, l.total, l.units, l.reserved, l.backordered, l.shipped, l.returned,
-           COALESCE(m.paid, 0) AS paid, c.order_id IS NOT NULL AS cancelled
+           COALESCE(m.paid_in, 0) AS paid_in, COALESCE(m.refunded, 0) AS refunded,
+           COALESCE(m.paid_in, 0) - COALESCE(m.refunded, 0) AS paid, c.order_id IS NOT NULL AS cancelled,
+           COALESCE((SELECT MIN(ss.status = 'delivered') FROM shipment_status ss WHERE ss.order_id = o.id), 0)
+               AS delivered
     FROM orders o
     JOIN lines l ON l.order_id = o.id
     LEFT JOIN money m ON m.order_id = o.id
     LEFT JOIN order_cancellations c ON c.order_id = o.id
 )
 SELECT id, customer_id, channel, external_id, currency, priority, due, ship_to, at AS created_at,
-       total, paid, units, reserved, backordered, shipped, returned,
-       CASE WHEN cancelled THEN 0 ELSE MAX(total - paid, 0) END AS balance_due,
-       CASE WHEN cancelled THEN paid ELSE MAX(paid - total, 0) END AS refund_due,
+       total, paid, refunded, units, reserved, backordered, shipped, returned, delivered,
+       CASE WHEN cancelled THEN 0 ELSE MAX(total - paid_in, 0) END AS balance_due,
+       CASE WHEN cancelled THEN paid ELSE MAX(paid_in - total, 0) END AS refund_due,
        CASE
            WHEN cancelled THEN 'cancelled'
            WHEN returned > 0 AND returned >= shipped THEN 'returned'
            WHEN returned > 0 THEN 'partially_returned'
+           WHEN shipped >= units AND delivered THEN 'delivered'
            WHEN shipped >= units THEN 'shipped'
            WHEN shipped > 0 THEN 'partially_shipped'
-           WHEN paid >= total THEN 'paid'
-           WHEN paid > 0 THEN 'deposit_paid'
+           WHEN paid_in >= total THEN 'paid'
+           WHEN paid_in > 0 THEN 'deposit_paid'
            ELSE 'pending'
        END AS state
 FROM t;

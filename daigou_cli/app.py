@@ -90,7 +90,7 @@ def root(
 
 
 def _register() -> None:
-    from daigou_cli.cli import catalog, fx, inventory, orders, setup
+    from daigou_cli.cli import catalog, fx, inventory, orders, setup, shipping
 
     setup.register(app)
     app.add_typer(setup.config_app, name="config")
@@ -101,6 +101,10 @@ def _register() -> None:
     app.add_typer(inventory.app, name="stock")
     app.add_typer(orders.customer_app, name="customer")
     app.add_typer(orders.app, name="order")
+    shipping.register(app)
+    app.add_typer(shipping.shipment_app, name="shipment")
+    app.add_typer(shipping.carrier_app, name="carrier")
+    app.add_typer(shipping.warranty_app, name="warranty")
     app.add_typer(setup.db_app, name="db")
 
 

@@ -9,7 +9,7 @@ from daigou_cli.core.errors import InvalidInput
 STATES = ("pending", "deposit_paid", "paid", "partially_shipped", "shipped", "delivered",
           "cancelled", "returned", "partially_returned")
 ORDER_COLUMNS = ["id", "external_id", "channel", "customer", "state", "priority", "total", "paid",
-                 "balance_due", "currency", "created_at", "due", "refund_due", "units", "reserved",
+                 "balance_due", "currency", "created_at", "due", "refund_due", "refunded", "units", "reserved",
                  "backordered"]
 QUEUE_COLUMNS = ["rank", "id", "customer", "priority", "due", "total", "currency", "units",
                  "backordered", "created_at", "why"]
@@ -18,7 +18,7 @@ QUEUE_COLUMNS = ["rank", "id", "customer", "priority", "due", "total", "currency
 def _money_row(row: sqlite3.Row) -> dict:
     cur = row["currency"]
     data = dict(row)
-    for key in ("total", "paid", "balance_due", "refund_due"):
+    for key in ("total", "paid", "balance_due", "refund_due", "refunded"):
         data[key] = money.to_decimal(row[key], cur)
     data["created_at"] = clock.from_db(row["created_at"])
     data["due"] = date.fromisoformat(row["due"]) if row["due"] else None

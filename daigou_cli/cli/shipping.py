@@ -1,0 +1,163 @@
+"""`daigou ship`, `shipment`, `carrier`, `return`, `warranty`: parcels out, tracking, goods back."""
+
+from typing import List, Optional
+
+import typer
+
+from daigou_cli.cli.common import (
+    AsOfOpt,
+    AtOpt,
+    DbOpt,
+    FormatOpt,
+    QuietOpt,
+    WriteFormatOpt,
+    done,
+    reading,
+    show,
+    writing,
+)
+
+shipment_app = typer.Typer(help="Parcels: tracking events, import from trackers, list, quote.",
+                           no_args_is_help=True)
+carrier_app = typer.Typer(help="Carriers and their rate cards.", no_args_is_help=True)
+warranty_app = typer.Typer(help="Goods sold with a warranty.", no_args_is_help=True)
+NUMBERS = {"ignore_unknown_options": True}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ship", context_settings=NUMBERS)(ship)
+    app.command("return", context_settings=NUMBERS)(return_goods)
+
+
+def ship(
+    order: str = typer.Argument(..., metavar="ORDER", help="Order id or the channel's order number."),
+    lines: Optional[List[str]] = typer.Argument(None, metavar="[LINE...]", help="SKU:QTY or SKU to ship part of the order (default: every reserved unit)."),
+    carrier: str = typer.Option(..., "--carrier", help="SF, DHL, FEDEX, EMS, ..."),
+    tracking: str = typer.Option(..., "--tracking", metavar="NO", help="Tracking number (unique)."),
+    cost: Optional[str] = typer.Option(None, "--cost", metavar="AMOUNT", help="What the parcel cost you, base currency."),
+    weight: Optional[str] = typer.Option(None, "--weight", help="0.8 (kg) or 800g (default: the products' weights)."),
+    insured: Optional[str] = typer.Option(None, "--insured", metavar="VALUE", help="Insured value, base currency."),
+    source: Optional[str] = typer.Option(None, "--from", metavar="LOCATION", help="Where the parcel leaves from (needed when stock is held at several)."),
+    service: Optional[str] = typer.Option(None, "--service", help="Carrier service (express, economy ...)."),
+    allow_unpaid: bool = typer.Option(False, "--allow-unpaid", help="Ship although a balance is due."),
+    force: bool = typer.Option(False, "--force", help="Ship although the declared value is over customs_limit."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Ship reserved units in one parcel (partial shipments allowed); refused over customs_limit."""
+    from daigou_cli.core import shipping
+
+    with writing(db, fmt) as ledger:
+        r = shipping.ship(ledger.conn, order, lines or [], carrier, tracking, ledger.at(at), cost, weight,
+                          insured, source, service, allow_unpaid, force)
+    done(ledger, r, f"shipped {r['units']} units of order {r['order_id']} from {r['from']} by {r['carrier']} "
+         f"{r['tracking']} ({r['state']}, declared {r['declared']} {r['currency']}) (entry {r['id']})", fmt, quiet)
+
+
+def return_goods(
+    order: str = typer.Argument(..., metavar="ORDER"),
+    lines: List[str] = typer.Argument(..., metavar="LINE...", help="SKU:QTY coming back."),
+    reason: str = typer.Option(..., "--reason", help="Why: wrong size, damaged, not as described ..."),
+    restock: Optional[str] = typer.Option(None, "--restock", metavar="LOCATION", help="Put the units back in stock here (default: where they shipped from)."),
+    writeoff: bool = typer.Option(False, "--writeoff", help="The units are not resellable."),
+    refund: Optional[str] = typer.Option(None, "--refund", metavar="AMOUNT", help="Refund paid back, in the order's currency."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Goods back from a customer: restock (at their original cost) or write off, plus the refund."""
+    from daigou_cli.core import returns
+
+    with writing(db, fmt) as ledger:
+        r = returns.record_return(ledger.conn, order, lines, reason, ledger.at(at), restock, writeoff, refund)
+    money_part = f", refunded {r['refund']} {r['currency']}" if r["refund"] else ""
+    done(ledger, r, f"return on order {r['order_id']}: {r['units']} units {r['disposition']}{money_part} "
+         f"({r['state']}) (entry {r['id']})", fmt, quiet)
+
+
+@shipment_app.command("event")
+def shipment_event(
+    tracking: str = typer.Argument(..., metavar="TRACKING"),
+    status: str = typer.Argument(..., help="info_received, in_transit, customs, out_for_delivery, delivered, exception, returned, lost (AfterShip/17TRACK names work too)."),
+    note: Optional[str] = typer.Option(None, "--note"),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Record a tracking event; the same status at the same time is kept once."""
+    from daigou_cli.core import shipping
+
+    with writing(db, fmt) as ledger:
+        r = shipping.record_event(ledger.conn, tracking, status, ledger.at(at), note)
+    what = "already recorded" if r["duplicate"] else f"order {r['order_id']} {r.get('state', '')}".strip()
+    done(ledger, r, f"{r['tracking']}: {r['status']} ({what})", fmt, quiet)
+
+
+@shipment_app.command("list")
+def shipment_list(
+    late: bool = typer.Option(False, "--late", help="Only parcels with no news for stale_shipment_days, or slower than promised."),
+    order: Optional[str] = typer.Option(None, "--order"),
+    carrier: Optional[str] = typer.Option(None, "--carrier"),
+    status: Optional[str] = typer.Option(None, "--status"),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Parcels with their latest status, transit days and whether they are late."""
+    from daigou_cli.core import orders, shipment_views, shipping
+
+    with reading(db) as ledger:
+        order_id = orders.find_order(ledger.conn, order, "--order")["id"] if order else None
+        wanted = shipping.normalize_status(status, "--status") if status else None
+        rows = shipment_views.list_shipments(ledger.conn, ledger.as_of(as_of), late, order_id, carrier, wanted)
+        show(ledger, rows, shipment_views.SHIPMENT_COLUMNS, fmt, "Shipments")
+
+
+@shipment_app.command("quote")
+def shipment_quote(
+    weight: str = typer.Option(..., "--weight", help="0.8 (kg) or 800g."),
+    value: str = typer.Option(..., "--value", help="Declared value, base currency."),
+    to: Optional[str] = typer.Option(None, "--to", metavar="REGION", help="Destination region (carriers limited with --regions)."),
+    db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Rank carrier services for a parcel by cost and promised days, and say which fits."""
+    from daigou_cli.core import carriers
+
+    with reading(db) as ledger:
+        rows = carriers.quote(ledger.conn, weight, value, to)
+        show(ledger, rows, carriers.QUOTE_COLUMNS, fmt, "Quote")
+
+
+@carrier_app.command("add")
+def carrier_add(
+    code: str = typer.Argument(..., help="SF, DHL, FEDEX, EMS ..."),
+    name: str = typer.Option(..., "--name"),
+    service: Optional[str] = typer.Option(None, "--service", help="Service name (default: standard)."),
+    first_kg: Optional[str] = typer.Option(None, "--first-kg", metavar="AMOUNT", help="Price of the first kg, base currency."),
+    extra_kg: Optional[str] = typer.Option(None, "--extra-kg", metavar="AMOUNT", help="Each further kg or part of one."),
+    days: Optional[str] = typer.Option(None, "--days", metavar="MIN-MAX", help="Promised transit days, e.g. 3-5."),
+    insurance_rate: Optional[str] = typer.Option(None, "--insurance-rate", metavar="RATE", help="Share of the insured value, e.g. 0.01."),
+    regions: Optional[str] = typer.Option(None, "--regions", help="Regions it delivers to, comma separated (default: anywhere)."),
+    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Add a carrier service and its rate card."""
+    from daigou_cli.core import carriers
+
+    with writing(db, fmt) as ledger:
+        r = carriers.add_carrier(ledger.conn, code, name, service, first_kg, extra_kg, days, insurance_rate, regions)
+    done(ledger, r, f"carrier {r['code']} {r['service']} added", fmt, quiet)
+
+
+@carrier_app.command("list")
+def carrier_list(db: DbOpt = None, fmt: FormatOpt = None) -> None:
+    """Carriers and rate cards."""
+    from daigou_cli.core import carriers
+
+    with reading(db) as ledger:
+        show(ledger, carriers.list_carriers(ledger.conn), carriers.CARRIER_COLUMNS, fmt, "Carriers")
+
+
+@warranty_app.command("list")
+def warranty_list(
+    expiring: Optional[str] = typer.Option(None, "--expiring", metavar="DAYS", help="Only warranties ending within DAYS (30d)."),
+    db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Units sold with a warranty still running, soonest to end first."""
+    from daigou_cli.core import clock, returns
+
+    days = clock.parse_days(expiring, "--expiring") if expiring else None
+    with reading(db) as ledger:
+        show(ledger, returns.warranties(ledger.conn, days), returns.WARRANTY_COLUMNS, fmt, "Warranties")
