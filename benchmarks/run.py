@@ -6,7 +6,7 @@
 Each ledger is built once by build_ledger.py into --dir (reused on later runs). Reads run
 against it; writes run against a copy, so the read ledgers stay as built. Uses hyperfine
 when it is on PATH (unless --no-hyperfine), else a loop of subprocess runs; either way the
-median wall time in ms is reported, with `python -c pass` and `import typer` as the floor.
+median and fastest wall time in ms are reported, with `python -c pass` and `import typer` as the floor.
 """
 
 import argparse
@@ -77,7 +77,7 @@ def floor_commands() -> list[tuple[str, list[str]]]:
             ("python -c 'import typer'", [sys.executable, "-c", "import typer"])]
 
 
-def time_loop(argv: list[str], runs: int, warmup: int, env: dict) -> float:
+def time_loop(argv: list[str], runs: int, warmup: int, env: dict) -> tuple[float, float]:
     samples = []
     for n in range(warmup + runs):
         started = time.perf_counter()
@@ -87,16 +87,17 @@ def time_loop(argv: list[str], runs: int, warmup: int, env: dict) -> float:
             raise SystemExit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode().strip()}")
         if n >= warmup:
             samples.append(took)
-    return statistics.median(samples)
+    return statistics.median(samples), min(samples)
 
 
-def time_hyperfine(argv: list[str], runs: int, warmup: int, env: dict) -> float:
+def time_hyperfine(argv: list[str], runs: int, warmup: int, env: dict) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
         subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--runs", str(runs),
                         "--export-json", str(out), shlex.join(argv)],
                        check=True, stdout=subprocess.DEVNULL, env=env)
-        return json.loads(out.read_text())["results"][0]["median"] * 1000
+        result = json.loads(out.read_text())["results"][0]
+        return result["median"] * 1000, result["min"] * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("DAIGOU_DB", "DAIGOU_FORMAT")}
     daigou = daigou_executable(args.daigou)
 
-    results: dict[str, dict[int, float]] = {}
+    results: dict[str, dict[int, tuple[float, float]]] = {}
     for name, cmd in floor_commands():
         results.setdefault(name, {})[0] = timer(cmd, args.runs, args.warmup, env)
     for size in sizes:
@@ -128,22 +129,19 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(read_db, write_db)
         sku = busiest_sku(read_db)
         for name, cmd in commands(daigou, read_db, write_db, sku):
-            ms = timer(cmd, args.runs, args.warmup, env)
-            results.setdefault(name, {})[size] = ms
-            print(f"{size:>8,}  {name:<40} {ms:7.0f} ms", file=sys.stderr)
+            median, fastest = timer(cmd, args.runs, args.warmup, env)
+            results.setdefault(name, {})[size] = (median, fastest)
+            print(f"{size:>8,}  {name:<40} {median:7.0f} ms (min {fastest:.0f})", file=sys.stderr)
         write_db.unlink()
         for suffix in ("-wal", "-shm"):
             Path(str(write_db) + suffix).unlink(missing_ok=True)
 
     header = "| command | " + " | ".join(f"{s:,} movements" for s in sizes) + " |"
-    lines = [f"median wall time in ms, {args.runs} runs after {args.warmup} warm-up, "
+    lines = [f"median (min) wall time in ms, {args.runs} runs after {args.warmup} warm-up, "
              f"{'hyperfine' if use_hyperfine else 'subprocess loop'}; daigou = {' '.join(daigou)}", "",
              header, "|---|" + "---:|" * len(sizes)]
     for name, by_size in results.items():
-        if 0 in by_size:
-            cells = [f"{by_size[0]:.0f}"] * len(sizes)
-        else:
-            cells = [f"{by_size[s]:.0f}" for s in sizes]
+        cells = [f"{m:.0f} ({f:.0f})" for m, f in (by_size.get(s, by_size.get(0)) for s in sizes)]
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     table = "\n".join(lines)
     print(table)
