@@ -6,12 +6,15 @@
 Each ledger is built once by build_ledger.py into --dir (reused on later runs). Reads run
 against it; writes run against a copy, so the read ledgers stay as built. Uses hyperfine
 when it is on PATH (unless --no-hyperfine), else a loop of subprocess runs; either way the
-median and fastest wall time in ms are reported, with `python -c pass` and `import typer` as the floor.
+the median and fastest wall time and the median CPU time (user + system) are reported in
+ms, with `python -c pass` and `import typer` as the floor. CPU time is the steadier number
+on a busy machine.
 """
 
 import argparse
 import json
 import os
+import resource
 import shlex
 import shutil
 import sqlite3
@@ -77,27 +80,36 @@ def floor_commands() -> list[tuple[str, list[str]]]:
             ("python -c 'import typer'", [sys.executable, "-c", "import typer"])]
 
 
-def time_loop(argv: list[str], runs: int, warmup: int, env: dict) -> tuple[float, float]:
-    samples = []
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def time_loop(argv: list[str], runs: int, warmup: int, env: dict) -> dict:
+    wall, cpu = [], []
     for n in range(warmup + runs):
+        cpu_before = _children_cpu()
         started = time.perf_counter()
         done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         took = (time.perf_counter() - started) * 1000
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode().strip()}")
         if n >= warmup:
-            samples.append(took)
-    return statistics.median(samples), min(samples)
+            wall.append(took)
+            cpu.append(_children_cpu() - cpu_before)
+    return {"median": statistics.median(wall), "min": min(wall), "cpu": statistics.median(cpu)}
 
 
-def time_hyperfine(argv: list[str], runs: int, warmup: int, env: dict) -> tuple[float, float]:
+def time_hyperfine(argv: list[str], runs: int, warmup: int, env: dict) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
         subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", str(warmup), "--runs", str(runs),
                         "--export-json", str(out), shlex.join(argv)],
                        check=True, stdout=subprocess.DEVNULL, env=env)
         result = json.loads(out.read_text())["results"][0]
-        return result["median"] * 1000, result["min"] * 1000
+        # hyperfine gives mean user/system times only.
+        return {"median": result["median"] * 1000, "min": result["min"] * 1000,
+                "cpu": (result["user"] + result["system"]) * 1000}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("DAIGOU_DB", "DAIGOU_FORMAT")}
     daigou = daigou_executable(args.daigou)
 
-    results: dict[str, dict[int, tuple[float, float]]] = {}
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    results: dict[str, dict[int, dict]] = {}
     for name, cmd in floor_commands():
         results.setdefault(name, {})[0] = timer(cmd, args.runs, args.warmup, env)
     for size in sizes:
@@ -129,20 +142,24 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(read_db, write_db)
         sku = busiest_sku(read_db)
         for name, cmd in commands(daigou, read_db, write_db, sku):
-            median, fastest = timer(cmd, args.runs, args.warmup, env)
-            results.setdefault(name, {})[size] = (median, fastest)
-            print(f"{size:>8,}  {name:<40} {median:7.0f} ms (min {fastest:.0f})", file=sys.stderr)
+            t = timer(cmd, args.runs, args.warmup, env)
+            results.setdefault(name, {})[size] = t
+            print(f"{size:>8,}  {name:<40} {t['median']:7.0f} ms (min {t['min']:.0f}, cpu {t['cpu']:.0f})",
+                  file=sys.stderr)
         write_db.unlink()
         for suffix in ("-wal", "-shm"):
             Path(str(write_db) + suffix).unlink(missing_ok=True)
 
     header = "| command | " + " | ".join(f"{s:,} movements" for s in sizes) + " |"
-    lines = [f"median (min) wall time in ms, {args.runs} runs after {args.warmup} warm-up, "
-             f"{'hyperfine' if use_hyperfine else 'subprocess loop'}; daigou = {' '.join(daigou)}", "",
-             header, "|---|" + "---:|" * len(sizes)]
-    for name, by_size in results.items():
-        cells = [f"{m:.0f} ({f:.0f})" for m, f in (by_size.get(s, by_size.get(0)) for s in sizes)]
-        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    lines = [f"{args.runs} runs after {args.warmup} warm-up, {'hyperfine' if use_hyperfine else 'subprocess loop'}; "
+             f"daigou = {' '.join(daigou)}; load average before: {load_before}"]
+    titles = {"median": "Median wall time, ms", "min": "Fastest wall time, ms",
+              "cpu": "CPU time (user + system), ms" + (" (hyperfine: mean)" if use_hyperfine else " (median)")}
+    for stat, title in titles.items():
+        lines += ["", title, "", header, "|---|" + "---:|" * len(sizes)]
+        for name, by_size in results.items():
+            cells = [f"{by_size.get(s, by_size.get(0))[stat]:.0f}" for s in sizes]
+            lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     table = "\n".join(lines)
     print(table)
     if args.markdown:
