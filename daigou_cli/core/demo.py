@@ -88,6 +88,9 @@ def fill(conn: sqlite3.Connection, folder: Path) -> None:
     receipts.load(conn, common.read_table(str(folder / "stock.csv"), receipts.LAYOUT))
     _load(conn, folder, "moves.csv", MOVES,
           lambda v: stock.move(conn, v["sku"], v["qty"], v["from"], v["to"], at(v["at"])))
+    from daigou_cli.core import demo_sales
+
+    demo_sales.add_sales(conn, folder)
 
 
 # ----------------------------------------------------------------- dashboard
