@@ -21,7 +21,8 @@ from daigou_cli.core import fx
 app = typer.Typer(help="Exchange rates to the base currency: dated, append-only.", no_args_is_help=True)
 
 
-@app.command("set")
+# A negative rate ("-1") reaches the command and is refused as invalid input, not as an unknown option.
+@app.command("set", context_settings={"ignore_unknown_options": True})
 def set_rate(
     currency: str = typer.Argument(..., metavar="CUR", help="Currency code, e.g. JPY."),
     rate: str = typer.Argument(..., metavar="RATE", help="Base currency for ONE unit of CUR (JPY→CNY: 0.0478)."),

@@ -8,7 +8,15 @@ from pathlib import Path
 from daigou_cli.core.errors import DatabaseProblem
 from daigou_cli.core.migrations import SCHEMA_VERSION, upgrade
 
-BUSY_TIMEOUT_MS = int(os.environ.get("DAIGOU_BUSY_TIMEOUT_MS", "15000"))
+BUSY_TIMEOUT_MS = 15000  # default wait for another process's write lock
+
+
+def busy_timeout_ms() -> int:
+    """$DAIGOU_BUSY_TIMEOUT_MS, read when a ledger is opened (a bad value falls back to the default)."""
+    try:
+        return max(int(os.environ.get("DAIGOU_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS)), 0)
+    except ValueError:
+        return BUSY_TIMEOUT_MS
 
 
 def default_path() -> Path:
@@ -50,9 +58,10 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection:
 
 def _open(target: str) -> sqlite3.Connection:
     try:
-        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        timeout = busy_timeout_ms()
+        conn = sqlite3.connect(target, timeout=timeout / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
@@ -88,7 +97,7 @@ def as_database_problem(exc: sqlite3.DatabaseError, target: str = "the ledger") 
     text = str(exc)
     if "locked" in text or "busy" in text:
         return DatabaseProblem(
-            f"{target} is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g}s); try again"
+            f"{target} is locked by another process (waited {busy_timeout_ms() / 1000:g}s); try again"
         )
     if "not a database" in text or "malformed" in text:
         return DatabaseProblem(f"{target} is not a daigou ledger ({text})")

@@ -28,8 +28,9 @@ def rate_at(conn: sqlite3.Connection, currency: str, at: str, field: str = "--cu
         "SELECT rate FROM fx_rates_active WHERE currency = ? AND at <= ? ORDER BY at DESC, entry_id DESC LIMIT 1",
         (currency, at)).fetchone()
     if row is None:
+        day = clock.local_date(at, config.get(conn, "timezone"))  # the business day the user typed
         raise InvalidInput(
-            f"{field}: no {currency} rate on or before {at[:10]} (set one: daigou fx set {currency} RATE --at DATE, or pass --fx)")
+            f"{field}: no {currency} rate on or before {day} (set one: daigou fx set {currency} RATE --at DATE, or pass --fx)")
     return Decimal(row[0])
 
 
