@@ -191,6 +191,15 @@ def test_void_an_fx_rate_withdraws_it(ledger):
     assert ledger.sql("SELECT fx_rate FROM lots WHERE id = ?", (ledger.ids["receipt2"],)) == [("0.05",)]
 
 
+def test_fx_list_as_of_shows_a_later_void_as_not_yet_voided(ledger):
+    (jpy_oct,) = ledger.sql("SELECT entry_id FROM fx_rates WHERE currency = 'JPY' AND rate = '0.05'")[0]
+    ledger.run(f"void {jpy_oct} --reason 'wrong rate' --at 2026-10-20")
+    before = ledger.csv("fx list --currency JPY --as-of 2026-10-19")
+    assert [(r["rate"], r["voided"]) for r in before] == [("0.0478", "no"), ("0.05", "no")]
+    after = ledger.csv("fx list --currency JPY --as-of 2026-10-20")
+    assert [(r["rate"], r["voided"]) for r in after] == [("0.0478", "no"), ("0.05", "yes")]
+
+
 def test_void_shows_in_as_of(ledger):
     receipt = ledger.ids["receipt2"]
     ledger.run(f"void {receipt} --reason typo --at 2026-10-20")
@@ -272,7 +281,9 @@ def test_db_check_finds_a_missing_trigger(ledger):
     problems = __import__("json").loads(result.stdout)
     assert {"kind": "append_only", "ref": "movements",
             "message": "trigger refusing DELETE on movements is missing", "severity": "error"} in problems
-    assert "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        f"daigou: ledger check failed: {len(problems)} problem(s), first: append_only movements: "
+        "trigger refusing DELETE on movements is missing"]
 
 
 def test_db_check_finds_stock_gone_negative(ledger):
@@ -284,6 +295,8 @@ def test_db_check_finds_stock_gone_negative(ledger):
                (ledger.ids["receipt"],))
     result = ledger("db check --format csv")
     assert result.exit_code == 5
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("daigou: ledger check failed: ")
     rows = list(__import__("csv").DictReader(__import__("io").StringIO(result.stdout)))
     negative = [r for r in rows if r["kind"] == "negative_stock"]
     assert negative == [{"kind": "negative_stock", "ref": f"lot {ledger.ids['receipt']}",
@@ -394,7 +407,7 @@ def test_a_locked_ledger_gives_exit_5_after_the_timeout(ledger):
         blocker.execute("ROLLBACK")
         blocker.close()
     line = one_line(result, 5)
-    assert line == "daigou: the ledger is locked by another process (waited 0.3s); try again"
+    assert line == f"daigou: {ledger.db} is locked by another process (waited 0.3s); try again"
     assert counts(ledger) == before
 
 

@@ -131,6 +131,9 @@ def db_check(db: DbOpt = None, fmt: FormatOpt = None) -> None:
         counts = maintenance.summary(ledger.conn)
         if problems:
             show(ledger, problems, ["kind", "ref", "message", "severity"], fmt, "Ledger problems")
+            # The list is the output; cron mails stderr, so say it failed there in one line too.
+            print(f"daigou: ledger check failed: {len(problems)} problem(s), first: "
+                  f"{problems[0]['kind']} {problems[0]['ref']}: {problems[0]['message']}", file=sys.stderr)
             raise typer.Exit(Exit.DATABASE)
         if (fmt or "").lower() == "json":
             show(ledger, [], ["kind", "ref", "message", "severity"], fmt)

@@ -113,7 +113,7 @@ def transaction(conn: sqlite3.Connection):
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise as_database_problem(exc) from None
+        raise as_database_problem(exc, _file_of(conn)) from None
     try:
         yield conn
     except BaseException:
@@ -123,4 +123,13 @@ def transaction(conn: sqlite3.Connection):
         conn.execute("COMMIT")
     except sqlite3.OperationalError as exc:
         conn.execute("ROLLBACK")
-        raise as_database_problem(exc) from None
+        raise as_database_problem(exc, _file_of(conn)) from None
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    """The ledger's path, for an error message that says which file is locked."""
+    try:
+        path = conn.execute("PRAGMA database_list").fetchone()[2]
+    except sqlite3.Error:
+        path = ""
+    return path or "the ledger"

@@ -36,9 +36,11 @@ def rate_at(conn: sqlite3.Connection, currency: str, at: str, field: str = "--cu
 
 def list_rates(conn: sqlite3.Connection, currency: str | None = None, as_of: str = clock.END_OF_TIME) -> list[dict]:
     base = config.get(conn, "base_currency")
-    params: list = [as_of]
+    params: list = [as_of, as_of]
+    # A rate voided after --as-of was still in force then.
     sql = ("SELECT f.entry_id, f.currency, f.rate, f.at, "
-           "EXISTS (SELECT 1 FROM voids v WHERE v.target = f.entry_id) AS voided "
+           "EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id "
+           "        WHERE v.target = f.entry_id AND e.at <= ?) AS voided "
            "FROM fx_rates f WHERE f.at <= ?")
     if currency:
         sql += " AND f.currency = ?"
