@@ -161,3 +161,32 @@ def warranty_list(
     days = clock.parse_days(expiring, "--expiring") if expiring else None
     with reading(db) as ledger:
         show(ledger, returns.warranties(ledger.conn, days), returns.WARRANTY_COLUMNS, fmt, "Warranties")
+
+
+@shipment_app.command("import")
+def shipment_import(
+    file: str = typer.Argument(..., metavar="FILE|-", help="CSV of tracking events: tracking, status, time, note."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="NAME", help="utf-8, gbk, gb18030 ... (default: detected)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report what would be imported; write nothing."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the good rows; bad rows go, with their reason, to the reject file."),
+    reject_file: Optional[str] = typer.Option(None, "--reject-file", metavar="PATH", help="Default: FILE.rejects.csv beside FILE (./rejects.csv for stdin)."),
+    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Record tracking events from a CSV file or stdin: all rows or none.
+
+    Columns tracking, status and time are required (time may be headed at, date or
+    checkpoint_time), note is optional; headers match after trimming, in any case and order,
+    and extra columns are ignored. Statuses are ours (in_transit, customs, delivered ...) or
+    AfterShip/17TRACK names (InTransit, InTransit_CustomsProcessing, DeliveryFailure,
+    Exception_Lost ...). Times without an offset are in the business time zone. An event
+    already recorded (same parcel, status and time), in the ledger or earlier in the file, is
+    counted as a duplicate and not written again. An unknown tracking number is a bad row.
+    """
+    from daigou_cli.cli.importing import import_csv
+    from daigou_cli.core.importers import tracking
+
+    def load(ledger, table, **options):
+        return tracking.load(ledger.conn, table, **options)
+
+    import_csv(file, tracking.LAYOUT, load, db=db, fmt=fmt, quiet=quiet, encoding=encoding, dry_run=dry_run,
+               skip_invalid=skip_invalid, reject_file=reject_file, noun="event")
