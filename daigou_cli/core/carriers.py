@@ -79,7 +79,8 @@ def quote(conn: sqlite3.Connection, weight, value, to: str | None = None) -> lis
         raise InvalidInput("--weight: must be more than zero")
     worth = money.parse_amount(value, base, "--value")
     valuable = worth >= money.parse_amount(high_value, base)
-    over_customs = worth > money.parse_amount(limit_text, base)
+    limit = money.parse_amount(limit_text, base)
+    over_customs = bool(limit) and worth > limit  # customs_limit 0: no limit
     kilos = max(1, math.ceil(grams / 1000))
     rows = []
     for r in conn.execute("SELECT * FROM carriers WHERE first_kg IS NOT NULL ORDER BY code, service"):
@@ -103,6 +104,8 @@ def quote(conn: sqlite3.Connection, weight, value, to: str | None = None) -> lis
     cheapest_fast = min(rows, key=lambda d: (d["_days"], d["_total"]), default=None)
     for rank, row in enumerate(rows, start=1):
         if rank == 1 and row["_ok"]:
+            if valuable:
+                row["notes"].remove("insured")  # said by "best: insured and cheapest"
             row["notes"].insert(0, "best: insured and cheapest" if valuable else "best: economy, cheapest")
         if row is cheapest_fast and len(rows) > 1:
             row["notes"].append("fastest")
