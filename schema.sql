@@ -292,6 +292,59 @@ CREATE TABLE IF NOT EXISTS return_lines (
 );
 CREATE INDEX IF NOT EXISTS return_lines_line ON return_lines(order_line_id);
 
+------------------------------------------------------------------ notifications
+
+-- Message templates (master data, editable with `daigou notify template set`): a row here
+-- overrides the built-in default for that kind and language (daigou_cli/core/notify.py).
+CREATE TABLE IF NOT EXISTS notification_templates (
+    kind       TEXT NOT NULL,
+    language   TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (kind, language)
+);
+
+-- One message to a customer, queued in the same transaction as the fact that caused it
+-- (entry_id). The text is rendered when queued: a later template edit never rewrites a
+-- message already promised. `at` is the fact's business time, recorded_at when it was queued.
+CREATE TABLE IF NOT EXISTS notifications (
+    id          INTEGER PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES entries(id),
+    order_id    INTEGER NOT NULL REFERENCES orders(id),
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    shipment_id INTEGER REFERENCES shipments(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('order_confirmed', 'deposit_received',
+                'payment_received', 'shipped', 'customs', 'out_for_delivery', 'delivered',
+                'refund_issued', 'refund_due', 'order_cancelled')),
+    language    TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notifications_order ON notifications(order_id, kind);
+CREATE INDEX IF NOT EXISTS notifications_shipment ON notifications(shipment_id, kind)
+    WHERE shipment_id IS NOT NULL;
+
+-- Sending, as facts: a 'claimed' row is committed before the message leaves, then a 'sent'
+-- or 'failed' row (claim_id = the claim it closes) after. A claim with no outcome is in
+-- doubt: the sender died half way, so the message is not sent again without the user's
+-- say-so. 'skipped' says why a sender could not try (no email address); 'sent'/'failed'
+-- with no claim are the user's own word (`notify mark`).
+CREATE TABLE IF NOT EXISTS notification_attempts (
+    id              INTEGER PRIMARY KEY,
+    notification_id INTEGER NOT NULL REFERENCES notifications(id),
+    outcome         TEXT NOT NULL CHECK (outcome IN ('claimed', 'sent', 'failed', 'skipped')),
+    claim_id        INTEGER REFERENCES notification_attempts(id),
+    channel         TEXT,            -- exec, smtp, hand
+    sender          TEXT,            -- host:pid of the process that claimed it
+    detail          TEXT,            -- why it failed or was skipped; the SMTP recipient
+    at              TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notification_attempts_notification
+    ON notification_attempts(notification_id, id);
+
 ------------------------------------------------------------------ append-only
 
 CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
@@ -356,6 +409,15 @@ CREATE TRIGGER IF NOT EXISTS return_lines_no_update BEFORE UPDATE ON return_line
 BEGIN SELECT RAISE(ABORT, 'return_lines is append-only: record a correction instead'); END;
 CREATE TRIGGER IF NOT EXISTS return_lines_no_delete BEFORE DELETE ON return_lines
 BEGIN SELECT RAISE(ABORT, 'return_lines is append-only: record a correction instead'); END;
+
+CREATE TRIGGER IF NOT EXISTS notifications_no_update BEFORE UPDATE ON notifications
+BEGIN SELECT RAISE(ABORT, 'notifications is append-only: a message once queued stays as it was'); END;
+CREATE TRIGGER IF NOT EXISTS notifications_no_delete BEFORE DELETE ON notifications
+BEGIN SELECT RAISE(ABORT, 'notifications is append-only: a message once queued stays as it was'); END;
+CREATE TRIGGER IF NOT EXISTS notification_attempts_no_update BEFORE UPDATE ON notification_attempts
+BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: record a new outcome instead'); END;
+CREATE TRIGGER IF NOT EXISTS notification_attempts_no_delete BEFORE DELETE ON notification_attempts
+BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: record a new outcome instead'); END;
 
 ------------------------------------------------------------------ derived state
 -- Every view reads facts up to (SELECT as_of FROM as_of_clock): the end of time here,
@@ -489,3 +551,32 @@ SELECT id, customer_id, channel, external_id, currency, priority, due, ship_to, 
            ELSE 'pending'
        END AS state
 FROM t;
+
+------------------------------------------------------------------ notifications (views)
+
+-- Per message: pending (never tried, or the last try failed or was skipped: the next
+-- `notify send` tries it), sending (claimed with no outcome: in doubt, not sent again
+-- automatically) or sent. A 'sent' row wins whatever follows.
+DROP VIEW IF EXISTS notification_status;
+CREATE VIEW notification_status AS
+WITH a AS (
+    SELECT * FROM notification_attempts WHERE at <= (SELECT as_of FROM as_of_clock)
+), last AS (
+    SELECT notification_id, MAX(id) AS id, SUM(outcome = 'claimed') AS attempts,
+           MIN(CASE WHEN outcome = 'sent' THEN at END) AS sent_at
+    FROM a GROUP BY notification_id
+)
+SELECT n.id, n.entry_id, n.order_id, n.customer_id, n.shipment_id, n.kind, n.language,
+       n.subject, n.body, n.at AS created_at, n.recorded_at,
+       CASE WHEN l.sent_at IS NOT NULL THEN 'sent'
+            WHEN x.outcome = 'claimed' THEN 'sending'
+            ELSE 'pending' END AS status,
+       l.sent_at, COALESCE(l.attempts, 0) AS attempts,
+       CASE WHEN l.sent_at IS NULL AND x.outcome IN ('failed', 'skipped') THEN x.detail END AS last_error,
+       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.id END AS claim_id,
+       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.sender END AS claimed_by,
+       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.at END AS claimed_at
+FROM notifications n
+LEFT JOIN last l ON l.notification_id = n.id
+LEFT JOIN a x ON x.id = l.id
+WHERE n.at <= (SELECT as_of FROM as_of_clock);

@@ -105,6 +105,9 @@ def _register() -> None:
     app.add_typer(shipping.shipment_app, name="shipment")
     app.add_typer(shipping.carrier_app, name="carrier")
     app.add_typer(shipping.warranty_app, name="warranty")
+    from daigou_cli.cli import notify
+
+    app.add_typer(notify.app, name="notify")
     app.add_typer(setup.db_app, name="db")
 
 

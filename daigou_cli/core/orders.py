@@ -4,7 +4,7 @@ payments in parts, cancellation. An order's state is derived by the order_summar
 import re
 import sqlite3
 
-from daigou_cli.core import catalog, clock, config, customers, money
+from daigou_cli.core import catalog, clock, config, customers, money, notify
 from daigou_cli.core.errors import InvalidInput, Refused
 from daigou_cli.core.ledger import record_entry
 
@@ -166,6 +166,9 @@ def create_order(conn: sqlite3.Connection, customer, lines: list[str], at: str, 
         pay_entry = record_entry(conn, "payment", at, "deposit")
         conn.execute("INSERT INTO payments(entry_id, order_id, amount, method, at) VALUES (?, ?, ?, ?, ?)",
                      (pay_entry, entry, deposit_minor, (method or "deposit"), at))
+    notify.queue(conn, "order_confirmed", entry, entry, at)
+    if deposit_minor:
+        notify.queue(conn, "payment", entry, pay_entry, at, amount=deposit_minor)
     return show_order(conn, entry)
 
 
@@ -188,6 +191,7 @@ def pay(conn: sqlite3.Connection, ref, amount, at: str, method: str | None = Non
     entry = record_entry(conn, "payment", at, method)
     conn.execute("INSERT INTO payments(entry_id, order_id, amount, method, at) VALUES (?, ?, ?, ?, ?)",
                  (entry, order["id"], minor, (method or "").strip() or None, at))
+    notify.queue(conn, "payment", order["id"], entry, at, amount=minor)
     after = _summary(conn, order["id"])
     return {"id": entry, "order_id": order["id"], "amount": money.to_decimal(minor, cur), "currency": cur,
             "method": method, "paid": money.to_decimal(after["paid"], cur),
@@ -209,6 +213,7 @@ def refund(conn: sqlite3.Connection, ref, amount, at: str, method: str | None = 
     entry = record_entry(conn, "refund", at, method)
     conn.execute("INSERT INTO payments(entry_id, order_id, amount, method, at) VALUES (?, ?, ?, ?, ?)",
                  (entry, order["id"], -minor, (method or "").strip() or None, at))
+    notify.queue(conn, "refund_issued", order["id"], entry, at, amount=minor)
     after = _summary(conn, order["id"])
     return {"id": entry, "order_id": order["id"], "amount": money.to_decimal(minor, cur), "currency": cur,
             "paid": money.to_decimal(after["paid"], cur), "refund_due": money.to_decimal(after["refund_due"], cur),
@@ -238,6 +243,7 @@ def cancel(conn: sqlite3.Connection, ref, reason: str, at: str) -> dict:
     conn.execute("INSERT INTO order_events(entry_id, order_id, kind, at, note) VALUES (?, ?, 'cancelled', ?, ?)",
                  (entry, order["id"], at, why))
     filled = fill_backorders(conn, [r["sku"] for r in held], entry, at)
+    notify.queue(conn, "cancelled", order["id"], entry, at, reason=why)
     after = _summary(conn, order["id"])
     cur = order["currency"]
     return {"id": entry, "order_id": order["id"], "reason": why, "released": sum(r["qty"] for r in held),

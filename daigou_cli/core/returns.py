@@ -3,7 +3,7 @@
 import sqlite3
 from datetime import timedelta
 
-from daigou_cli.core import catalog, clock, config, money, orders
+from daigou_cli.core import catalog, clock, config, money, notify, orders
 from daigou_cli.core.errors import InvalidInput, Refused
 from daigou_cli.core.ledger import record_entry
 
@@ -74,6 +74,7 @@ def record_return(conn: sqlite3.Connection, ref, lines: list[str], reason: str, 
     if refund_minor:
         conn.execute("INSERT INTO payments(entry_id, order_id, amount, method, at) VALUES (?, ?, ?, 'refund', ?)",
                      (entry, order["id"], -refund_minor, at))
+        notify.queue(conn, "refund_issued", order["id"], entry, at, amount=refund_minor)
     filled = [] if writeoff else orders.fill_backorders(conn, [p["sku"] for p in plan], entry, at)
     after = conn.execute("SELECT state, paid FROM order_summary WHERE id = ?", (order["id"],)).fetchone()
     return {"id": entry, "order_id": order["id"], "units": sum(p["qty"] for p in plan), "disposition": disposition,

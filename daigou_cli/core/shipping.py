@@ -4,7 +4,7 @@ vocabulary whatever the tracker calls them, and the customs limit per parcel."""
 import re
 import sqlite3
 
-from daigou_cli.core import catalog, clock, config, fx, money, stock
+from daigou_cli.core import catalog, clock, config, fx, money, notify, stock
 from daigou_cli.core.errors import InvalidInput, Refused
 from daigou_cli.core.ledger import record_entry
 from daigou_cli.core.orders import find_order
@@ -150,6 +150,7 @@ def ship(conn: sqlite3.Connection, ref, lines: list[str], carrier: str, tracking
                          (entry, p["line_id"], lot_id, part))
         conn.execute("INSERT INTO reservations(entry_id, at, order_line_id, sku, location, qty) "
                      "VALUES (?, ?, ?, ?, ?, ?)", (entry, at, p["line_id"], p["sku"], where, -p["qty"]))
+    notify.queue(conn, "shipped", order["id"], entry, at, shipment_id=entry)
     after = conn.execute("SELECT state FROM order_summary WHERE id = ?", (order["id"],)).fetchone()
     return {"id": entry, "order_id": order["id"], "carrier": code, "service": service, "tracking": number,
             "from": where, "units": sum(p["qty"] for p in picked),
@@ -193,5 +194,6 @@ def record_event(conn: sqlite3.Connection, tracking: str, status: str, at: str, 
     entry = record_entry(conn, "tracking", at, note)
     conn.execute("INSERT INTO shipment_events(entry_id, shipment_id, status, at, note) VALUES (?, ?, ?, ?, ?)",
                  (entry, parcel["id"], ours, at, (note or "").strip() or None))
+    notify.queue(conn, ours, parcel["order_id"], entry, at, shipment_id=parcel["id"])
     state = conn.execute("SELECT state FROM order_summary WHERE id = ?", (parcel["order_id"],)).fetchone()[0]
     return record | {"id": entry, "duplicate": False, "state": state}
