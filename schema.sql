@@ -345,6 +345,81 @@ CREATE TABLE IF NOT EXISTS notification_attempts (
 CREATE INDEX IF NOT EXISTS notification_attempts_notification
     ON notification_attempts(notification_id, id);
 
+------------------------------------------------------------------ customer service
+
+-- A ticket: a customer's question ("where is my parcel", "is this real"), its id is the id
+-- of the entry that opened it. What happens next is appended: messages (from the customer
+-- or from me), closed with a resolution, reopened. Open/closed, first response, resolution
+-- time and overdue are derived by ticket_status below.
+CREATE TABLE IF NOT EXISTS tickets (
+    id          INTEGER PRIMARY KEY REFERENCES entries(id),
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    channel     TEXT NOT NULL CHECK (channel IN ('wechat', 'xhs', 'email', 'phone')),
+    order_id    INTEGER REFERENCES orders(id),
+    subject     TEXT NOT NULL CHECK (length(trim(subject)) > 0),
+    at          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tickets_customer ON tickets(customer_id, at);
+CREATE INDEX IF NOT EXISTS tickets_at ON tickets(at);
+
+-- FAQ entries are master data (edited in place); faq_fts indexes them for `faq search`.
+CREATE TABLE IF NOT EXISTS faq (
+    id         INTEGER PRIMARY KEY,
+    question   TEXT NOT NULL UNIQUE CHECK (length(trim(question)) > 0),
+    answer     TEXT NOT NULL CHECK (length(trim(answer)) > 0),
+    tags       TEXT,                -- comma list: 退货,售后
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- One message of a ticket. `faq_id`: my reply was that FAQ entry's answer (usage counts).
+-- `ticket open --message` writes its message under the opening entry.
+CREATE TABLE IF NOT EXISTS ticket_messages (
+    id        INTEGER PRIMARY KEY,
+    entry_id  INTEGER NOT NULL REFERENCES entries(id),
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    sender    TEXT NOT NULL CHECK (sender IN ('customer', 'me')),
+    body      TEXT NOT NULL CHECK (length(trim(body)) > 0),
+    faq_id    INTEGER REFERENCES faq(id),
+    at        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ticket_messages_ticket ON ticket_messages(ticket_id, at);
+CREATE INDEX IF NOT EXISTS ticket_messages_faq ON ticket_messages(faq_id) WHERE faq_id IS NOT NULL;
+
+-- Closing (with the resolution) and reopening; the latest one by time decides the status.
+CREATE TABLE IF NOT EXISTS ticket_events (
+    entry_id   INTEGER PRIMARY KEY REFERENCES entries(id),
+    ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+    kind       TEXT NOT NULL CHECK (kind IN ('closed', 'reopened')),
+    resolution TEXT,
+    at         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ticket_events_ticket ON ticket_events(ticket_id, at);
+
+-- Full-text index of the FAQ. The trigram tokenizer finds any substring of three or more
+-- characters, so Chinese needs no word splitting (退货政策 inside 如何退货政策); shorter
+-- words (退货) are looked up through faq_fts_vocab (daigou_cli/core/faq.py). The text is
+-- indexed with a space on each side so that a two-character tag still has trigrams.
+-- Kept in step with `faq` by the triggers below; rowid = faq.id.
+CREATE VIRTUAL TABLE IF NOT EXISTS faq_fts USING fts5(question, answer, tags, tokenize = 'trigram');
+CREATE VIRTUAL TABLE IF NOT EXISTS faq_fts_vocab USING fts5vocab(faq_fts, row);
+
+CREATE TRIGGER IF NOT EXISTS faq_fts_insert AFTER INSERT ON faq
+BEGIN
+    INSERT INTO faq_fts(rowid, question, answer, tags)
+    VALUES (new.id, ' ' || new.question || ' ', ' ' || new.answer || ' ', ' ' || COALESCE(new.tags, '') || ' ');
+END;
+CREATE TRIGGER IF NOT EXISTS faq_fts_update AFTER UPDATE ON faq
+BEGIN
+    DELETE FROM faq_fts WHERE rowid = old.id;
+    INSERT INTO faq_fts(rowid, question, answer, tags)
+    VALUES (new.id, ' ' || new.question || ' ', ' ' || new.answer || ' ', ' ' || COALESCE(new.tags, '') || ' ');
+END;
+CREATE TRIGGER IF NOT EXISTS faq_fts_delete AFTER DELETE ON faq
+BEGIN
+    DELETE FROM faq_fts WHERE rowid = old.id;
+END;
+
 ------------------------------------------------------------------ append-only
 
 CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
@@ -418,6 +493,29 @@ CREATE TRIGGER IF NOT EXISTS notification_attempts_no_update BEFORE UPDATE ON no
 BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: record a new outcome instead'); END;
 CREATE TRIGGER IF NOT EXISTS notification_attempts_no_delete BEFORE DELETE ON notification_attempts
 BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: record a new outcome instead'); END;
+
+CREATE TRIGGER IF NOT EXISTS tickets_no_update BEFORE UPDATE ON tickets
+BEGIN SELECT RAISE(ABORT, 'tickets is append-only: close or reopen the ticket instead'); END;
+CREATE TRIGGER IF NOT EXISTS tickets_no_delete BEFORE DELETE ON tickets
+BEGIN SELECT RAISE(ABORT, 'tickets is append-only: close the ticket instead'); END;
+CREATE TRIGGER IF NOT EXISTS ticket_messages_no_update BEFORE UPDATE ON ticket_messages
+BEGIN SELECT RAISE(ABORT, 'ticket_messages is append-only: send a new message instead'); END;
+CREATE TRIGGER IF NOT EXISTS ticket_messages_no_delete BEFORE DELETE ON ticket_messages
+BEGIN SELECT RAISE(ABORT, 'ticket_messages is append-only: send a new message instead'); END;
+CREATE TRIGGER IF NOT EXISTS ticket_events_no_update BEFORE UPDATE ON ticket_events
+BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only: close or reopen the ticket instead'); END;
+CREATE TRIGGER IF NOT EXISTS ticket_events_no_delete BEFORE DELETE ON ticket_events
+BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only: close or reopen the ticket instead'); END;
+-- INSERT OR REPLACE deletes the old row without firing DELETE triggers: refuse it too.
+CREATE TRIGGER IF NOT EXISTS tickets_no_replace BEFORE INSERT ON tickets
+WHEN EXISTS (SELECT 1 FROM tickets WHERE id = new.id)
+BEGIN SELECT RAISE(ABORT, 'tickets is append-only: a ticket cannot be replaced'); END;
+CREATE TRIGGER IF NOT EXISTS ticket_messages_no_replace BEFORE INSERT ON ticket_messages
+WHEN EXISTS (SELECT 1 FROM ticket_messages WHERE id = new.id)
+BEGIN SELECT RAISE(ABORT, 'ticket_messages is append-only: send a new message instead'); END;
+CREATE TRIGGER IF NOT EXISTS ticket_events_no_replace BEFORE INSERT ON ticket_events
+WHEN EXISTS (SELECT 1 FROM ticket_events WHERE entry_id = new.entry_id)
+BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only: close or reopen the ticket instead'); END;
 
 ------------------------------------------------------------------ derived state
 -- Every view reads facts up to (SELECT as_of FROM as_of_clock): the end of time here,
@@ -580,3 +678,79 @@ FROM notifications n
 LEFT JOIN last l ON l.notification_id = n.id
 LEFT JOIN a x ON x.id = l.id
 WHERE n.at <= (SELECT as_of FROM as_of_clock);
+
+------------------------------------------------------------------ customer service (views)
+
+-- Per ticket: its messages and the derived state. The clock is `now` (or the --as-of moment
+-- when earlier). The customer is waiting from their first contact (the opening, a message
+-- of theirs, a reopening) after I last handled the ticket (my reply, a close) until I reply
+-- or close it; a follow-up does not restart the clock. `due_at` and `overdue` count
+-- wall-clock sla_hours (config, default 24); with config business_hours set,
+-- daigou_cli/core/service_views.py recounts them in business hours, which need the time
+-- zone that SQL does not have. Times in seconds are exact integers.
+DROP VIEW IF EXISTS ticket_status;
+CREATE VIEW ticket_status AS
+WITH msg AS (
+    SELECT * FROM ticket_messages WHERE at <= (SELECT as_of FROM as_of_clock)
+), ev AS (
+    SELECT * FROM ticket_events WHERE at <= (SELECT as_of FROM as_of_clock)
+), last_event AS (
+    SELECT ticket_id, kind, resolution, at FROM (
+        SELECT ticket_id, kind, resolution, at,
+               ROW_NUMBER() OVER (PARTITION BY ticket_id ORDER BY at DESC, entry_id DESC) AS n
+        FROM ev)
+    WHERE n = 1
+), contact AS (
+    SELECT id AS ticket_id, at FROM tickets
+    UNION ALL SELECT ticket_id, at FROM msg WHERE sender = 'customer'
+    UNION ALL SELECT ticket_id, at FROM ev WHERE kind = 'reopened'
+), sla AS (
+    SELECT MIN((SELECT as_of FROM as_of_clock), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) AS now,
+           CAST(COALESCE((SELECT value FROM config WHERE key = 'sla_hours'), '24') AS REAL) AS hours
+), t AS (
+    SELECT tk.id, tk.customer_id, tk.channel, tk.order_id, tk.subject, tk.at AS opened_at,
+           CASE WHEN le.kind = 'closed' THEN 'closed' ELSE 'open' END AS status,
+           CASE WHEN le.kind = 'closed' THEN le.at END AS closed_at,
+           CASE WHEN le.kind = 'closed' THEN le.resolution END AS resolution,
+           (SELECT count(*) FROM msg WHERE msg.ticket_id = tk.id) AS messages,
+           (SELECT MIN(at) FROM msg WHERE msg.ticket_id = tk.id AND sender = 'me') AS first_response_at,
+           COALESCE((SELECT MAX(at) FROM msg WHERE msg.ticket_id = tk.id), tk.at) AS last_message_at,
+           (SELECT MAX(at) FROM msg WHERE msg.ticket_id = tk.id AND sender = 'me') AS last_reply_at,
+           MAX(COALESCE((SELECT MAX(at) FROM msg WHERE msg.ticket_id = tk.id AND sender = 'me'), ''),
+               COALESCE((SELECT MAX(at) FROM ev WHERE ev.ticket_id = tk.id AND kind = 'closed'), ''))
+               AS handled_at
+    FROM tickets tk
+    LEFT JOIN last_event le ON le.ticket_id = tk.id
+    WHERE tk.at <= (SELECT as_of FROM as_of_clock)
+), w AS (
+    SELECT t.*,
+           CASE WHEN t.status = 'open' THEN
+               (SELECT MIN(c.at) FROM contact c WHERE c.ticket_id = t.id AND c.at > t.handled_at)
+           END AS waiting_since,
+           strftime('%Y-%m-%dT%H:%M:%SZ', t.opened_at, '+' || sla.hours || ' hours') AS first_due_at,
+           sla.hours AS sla_hours, sla.now AS clock
+    FROM t, sla
+)
+SELECT id, customer_id, channel, order_id, subject, status, opened_at, closed_at, resolution,
+       messages, first_response_at, last_message_at, last_reply_at, waiting_since,
+       strftime('%s', first_response_at) - strftime('%s', opened_at) AS first_response_seconds,
+       CASE WHEN closed_at IS NOT NULL THEN strftime('%s', closed_at) - strftime('%s', opened_at)
+            END AS resolution_seconds,
+       -- first reply within sla_hours of opening: 1, 0, or NULL while that is still open
+       CASE WHEN first_response_at IS NOT NULL THEN first_response_at <= first_due_at
+            WHEN first_due_at < clock THEN 0 END AS sla_met,
+       sla_hours, first_due_at,
+       strftime('%Y-%m-%dT%H:%M:%SZ', waiting_since, '+' || sla_hours || ' hours') AS due_at,
+       COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', waiting_since, '+' || sla_hours || ' hours') < clock, 0)
+           AS overdue,
+       clock
+FROM w;
+
+-- How often each FAQ entry was used to answer (ticket reply --faq).
+DROP VIEW IF EXISTS faq_usage;
+CREATE VIEW faq_usage AS
+SELECT f.id, f.question, f.answer, f.tags, f.created_at, f.updated_at,
+       COUNT(m.id) AS uses, MAX(m.at) AS last_used_at
+FROM faq f
+LEFT JOIN ticket_messages m ON m.faq_id = f.id AND m.at <= (SELECT as_of FROM as_of_clock)
+GROUP BY f.id;

@@ -90,7 +90,7 @@ def root(
 
 
 def _register() -> None:
-    from daigou_cli.cli import catalog, fx, inventory, orders, setup, shipping
+    from daigou_cli.cli import catalog, fx, inventory, orders, service, setup, shipping
 
     setup.register(app)
     app.add_typer(setup.config_app, name="config")
@@ -101,6 +101,8 @@ def _register() -> None:
     app.add_typer(inventory.app, name="stock")
     app.add_typer(orders.customer_app, name="customer")
     app.add_typer(orders.app, name="order")
+    app.add_typer(service.ticket_app, name="ticket")
+    app.add_typer(service.faq_app, name="faq")
     shipping.register(app)
     app.add_typer(shipping.shipment_app, name="shipment")
     app.add_typer(shipping.carrier_app, name="carrier")

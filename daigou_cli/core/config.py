@@ -10,6 +10,7 @@ DEFAULTS = {
     "default_location": "",
     "high_value_threshold": "2000",
     "sla_hours": "24",
+    "business_hours": "",
     "customs_limit": "5000",
     "stale_shipment_days": "7",
     "expiring_days": "30",
@@ -22,6 +23,7 @@ HELP = {
     "default_location": "where stock add receives when --location is not given",
     "high_value_threshold": "order total (base currency) that counts as high value",
     "sla_hours": "hours within which a customer message needs a reply",
+    "business_hours": "HH:MM-HH:MM when the SLA clock runs, every day (empty: around the clock)",
     "customs_limit": "declared value per parcel (base currency) before customs trouble",
     "stale_shipment_days": "days without a tracking event before a shipment is late",
     "expiring_days": "days ahead that check and stock lots treat as expiring",
@@ -74,6 +76,10 @@ def validate(conn: sqlite3.Connection, key: str, value: str) -> str:
     elif key == "default_location":
         if value and not conn.execute("SELECT 1 FROM locations WHERE code = ?", (value,)).fetchone():
             raise InvalidInput(f"default_location: no location {value!r}")
+    elif key == "business_hours":
+        from daigou_cli.core.service_views import parse_business_hours
+
+        parse_business_hours(value)
     elif key == "language":
         if value not in ("zh-CN", "en"):
             raise InvalidInput("language: must be zh-CN or en")

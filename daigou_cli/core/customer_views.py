@@ -44,4 +44,9 @@ def show_customer(conn: sqlite3.Connection, who, as_of: str = clock.END_OF_TIME)
         record["unconverted_orders"] = unconverted
     record["orders"] = [{k: o[k] for k in ("id", "external_id", "channel", "state", "total", "paid",
                                            "balance_due", "currency", "created_at")} for o in orders]
+    from daigou_cli.core.customer_timeline import timeline
+    from daigou_cli.core.service_views import list_tickets
+
+    record["open_tickets"] = len(list_tickets(conn, as_of, open_only=True, customer=str(row["id"])))
+    record["timeline"] = timeline(conn, row["id"], as_of)
     return record
