@@ -19,13 +19,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def resolve_format(fmt: str | None) -> str:
-    from daigou_cli.core.errors import InvalidInput
+    from daigou_cli.core.errors import UsageProblem
 
     chosen = (fmt or os.environ.get("DAIGOU_FORMAT") or "").strip().lower()
     if not chosen:
         return "table" if sys.stdout.isatty() else "csv"
     if chosen not in FORMATS:
-        raise InvalidInput(f"--format: {fmt or chosen!r} is not one of table, csv, json")
+        where = "--format" if fmt else "$DAIGOU_FORMAT"
+        raise UsageProblem(f"{where}: {fmt or chosen!r} is not one of table, csv, json")
     return chosen
 
 
@@ -57,9 +58,12 @@ def csv_safe(value, text: str) -> str:
     return text
 
 
+_DECIMAL_MARK = "\x00dec:"
+
+
 def json_value(value, tz: str):
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        return f"{_DECIMAL_MARK}{value:f}\x00"  # written as a bare number by write_json
     if isinstance(value, datetime):
         return _local(value, tz).isoformat()
     if isinstance(value, date):
@@ -81,8 +85,10 @@ def write_csv(rows: list[dict], columns: list[str], tz: str, out=None) -> None:
 
 def write_json(data, tz: str, out=None) -> None:
     out = out or sys.stdout
-    json.dump(json_value(data, tz), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    text = json.dumps(json_value(data, tz), ensure_ascii=False, indent=2)
+    # Money stays exact: 698.00 as written, never a binary float like 698.0.
+    text = re.sub(r'"\\u0000dec:(-?[0-9.]+)\\u0000"', r"\1", text)
+    out.write(text + "\n")
 
 
 def write_table(rows: list[dict], columns: list[str], tz: str, title: str | None = None,

@@ -56,9 +56,9 @@ def reading(db: str | None):
 def check_write_format(fmt: str | None) -> str | None:
     chosen = (fmt or "").strip().lower() or None
     if chosen not in (None, "json", "text"):
-        from daigou_cli.core.errors import InvalidInput
+        from daigou_cli.core.errors import UsageProblem
 
-        raise InvalidInput(f"--format: {fmt!r} is not text or json")
+        raise UsageProblem(f"--format: {fmt!r} is not text or json")
     return chosen
 
 

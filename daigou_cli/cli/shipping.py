@@ -68,7 +68,8 @@ def return_goods(
     with writing(db, fmt) as ledger:
         r = returns.record_return(ledger.conn, order, lines, reason, ledger.at(at), restock, writeoff, refund)
     money_part = f", refunded {r['refund']} {r['currency']}" if r["refund"] else ""
-    done(ledger, r, f"return on order {r['order_id']}: {r['units']} units {r['disposition']}{money_part} "
+    what = "restocked" if r["disposition"] == "restock" else "written off"
+    done(ledger, r, f"return on order {r['order_id']}: {r['units']} unit{'s' if r['units'] != 1 else ''} {what}{money_part} "
          f"({r['state']}) (entry {r['id']})", fmt, quiet)
 
 

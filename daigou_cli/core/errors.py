@@ -20,6 +20,12 @@ class DaigouError(Exception):
         self.message = message
 
 
+class UsageProblem(DaigouError):
+    """An option value the command does not take (like --format xml): a usage error."""
+
+    code = Exit.USAGE
+
+
 class InvalidInput(DaigouError):
     code = Exit.INVALID
 

@@ -4,7 +4,7 @@ payments in parts, cancellation. An order's state is derived by the order_summar
 import re
 import sqlite3
 
-from daigou_cli.core import catalog, clock, config, customers, money, notify
+from daigou_cli.core import catalog, clock, config, customers, money, notify, timeline
 from daigou_cli.core.errors import InvalidInput, Refused
 from daigou_cli.core.ledger import record_entry
 
@@ -70,13 +70,15 @@ def available_at(conn: sqlite3.Connection, sku: str, region: str | None) -> list
 
 def reserve(conn: sqlite3.Connection, entry: int, at: str, line_id: int, sku: str, qty: int,
             region: str | None) -> int:
-    """Hold up to `qty` units for an order line; returns how many could be held."""
+    """Hold up to `qty` units for an order line; returns how many could be held. A back-dated
+    order holds each unit from the moment it was free and stayed free (a unit received after
+    the order date is held from its receipt), so no past day shows more held than on hand."""
     left = qty
-    for location, available in available_at(conn, sku, region):
-        part = min(left, available)
-        conn.execute("INSERT INTO reservations(entry_id, at, order_line_id, sku, location, qty) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (entry, at, line_id, sku, location, part))
-        left -= part
+    for location, _available in available_at(conn, sku, region):
+        for when, part in timeline.free_units(conn, sku, location, at, left):
+            conn.execute("INSERT INTO reservations(entry_id, at, order_line_id, sku, location, qty) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", (entry, when, line_id, sku, location, part))
+            left -= part
         if left == 0:
             break
     return qty - left
@@ -113,7 +115,9 @@ def release_for_shortage(conn: sqlite3.Connection, sku: str, location: str, qty:
     newest reservations give way and those lines go back to waiting."""
     released, left = [], qty
     rows = conn.execute(
-        f"SELECT r.order_line_id, r.qty, ol.order_id FROM reservation_balances r "
+        f"SELECT r.order_line_id, r.qty, ol.order_id, "
+        f"(SELECT MAX(x.at) FROM reservations x WHERE x.order_line_id = r.order_line_id) AS last_at "
+        f"FROM reservation_balances r "
         f"JOIN order_lines ol ON ol.id = r.order_line_id JOIN orders o ON o.id = ol.order_id "
         f"WHERE r.sku = ? AND r.location = ? AND r.qty > 0 "
         f"ORDER BY {PRIORITY_RANK} DESC, o.at DESC, o.id DESC", (sku, location)).fetchall()
@@ -122,9 +126,12 @@ def release_for_shortage(conn: sqlite3.Connection, sku: str, location: str, qty:
             break
         part = min(left, row["qty"])
         conn.execute("INSERT INTO reservations(entry_id, at, order_line_id, sku, location, qty) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (entry, at, row["order_line_id"], sku, location, -part))
+                     "VALUES (?, ?, ?, ?, ?, ?)", (entry, max(at, row["last_at"]), row["order_line_id"], sku,
+                                                   location, -part))
         released.append({"order_id": row["order_id"], "sku": sku, "qty": part})
         left -= part
+    # What was lost here may still be held from stock elsewhere.
+    fill_backorders(conn, [sku], entry, at)
     return released
 
 
@@ -176,8 +183,15 @@ def _summary(conn: sqlite3.Connection, order_id: int) -> sqlite3.Row:
     return conn.execute("SELECT * FROM order_summary WHERE id = ?", (order_id,)).fetchone()
 
 
+def not_before_order(order: sqlite3.Row, at: str) -> None:
+    if at < order["at"]:
+        raise InvalidInput(f"--at: order {order['id']} was taken at {order['at'][:16].replace('T', ' ')} UTC; "
+                           "nothing can happen to it earlier")
+
+
 def pay(conn: sqlite3.Connection, ref, amount, at: str, method: str | None = None) -> dict:
     order = find_order(conn, ref)
+    not_before_order(order, at)
     summary = _summary(conn, order["id"])
     if summary["state"] == "cancelled":
         raise Refused(f"order {order['id']}: cancelled; nothing to pay")
@@ -202,6 +216,7 @@ def pay(conn: sqlite3.Connection, ref, amount, at: str, method: str | None = Non
 def refund(conn: sqlite3.Connection, ref, amount, at: str, method: str | None = None) -> dict:
     """Money given back: never more than was paid."""
     order = find_order(conn, ref)
+    not_before_order(order, at)
     summary = _summary(conn, order["id"])
     cur = order["currency"]
     minor = money.parse_amount(amount, cur, "AMOUNT")
@@ -224,6 +239,7 @@ def cancel(conn: sqlite3.Connection, ref, reason: str, at: str) -> dict:
     """Releases every reservation (other waiting orders get the stock) and leaves what was
     paid as refund due."""
     order = find_order(conn, ref)
+    not_before_order(order, at)
     why = (reason or "").strip()
     if not why:
         raise InvalidInput("--reason: must not be empty")

@@ -127,12 +127,13 @@ def ship(conn: sqlite3.Connection, ref, lines: list[str], carrier: str, tracking
     where = _ship_from(conn, picked, where)
     declared = _declared(conn, order, picked, at, base)
     limit = money.parse_amount(config.get(conn, "customs_limit"), base, "customs_limit")
-    if declared > limit and not force:
+    if limit and declared > limit and not force:  # customs_limit 0: no limit
         over = money.format_amount(declared - limit, base)
         parcels = -(-declared // limit)
+        split = (f"split it into {parcels} parcels (ship ORDER SKU:QTY ...) or use --force"
+                 if sum(p["qty"] for p in picked) > 1 else "one unit cannot be split: ship it with --force")
         raise Refused(f"order {order['id']}: declared value {money.format_amount(declared, base)} {base} is over "
-                      f"customs_limit {money.format_amount(limit, base)} by {over}; split it into {parcels} "
-                      "parcels (ship ORDER SKU:QTY ...) or use --force")
+                      f"customs_limit {money.format_amount(limit, base)} by {over}; {split}")
     cost_minor = money.parse_amount(cost, base, "--cost") if cost not in (None, "") else 0
     insured_minor = money.parse_amount(insured, base, "--insured") if insured not in (None, "") else None
     grams = catalog.parse_weight(weight, "--weight") if weight not in (None, "") else _weight(conn, picked)
@@ -142,7 +143,7 @@ def ship(conn: sqlite3.Connection, ref, lines: list[str], carrier: str, tracking
                  (entry, order["id"], code, (service or "").strip() or None, number, where, cost_minor,
                   grams, declared, insured_minor, at))
     for p in picked:
-        for lot_id, part in stock.take(conn, p["sku"], where, p["qty"], reserved_too=True):
+        for lot_id, part in stock.take(conn, p["sku"], where, p["qty"], reserved_too=True, at=at):
             conn.execute("INSERT INTO movements(entry_id, at, sku, location, lot_id, qty, kind, reason) "
                          "VALUES (?, ?, ?, ?, ?, ?, 'sale', ?)", (entry, at, p["sku"], where, lot_id, -part,
                                                                   f"order {order['id']}"))

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from daigou_cli.core import catalog, clock, config, fx, money, orders
+from daigou_cli.core import catalog, clock, config, fx, money, orders, timeline
 from daigou_cli.core.errors import InvalidInput, Refused
 from daigou_cli.core.ledger import record_entry
 
@@ -27,8 +27,11 @@ def receiving_location(conn: sqlite3.Connection, code: str | None) -> tuple[str,
 
 def receive(conn: sqlite3.Connection, sku: str, qty, cost, at: str, currency: str | None = None,
             fx_rate=None, location: str | None = None, lot: str | None = None,
-            expiry: str | None = None, supplier: str | None = None, kind: str = "receipt") -> dict:
-    """A receipt: a new lot whose unit cost is kept in its currency and in base currency."""
+            expiry: str | None = None, supplier: str | None = None, kind: str = "receipt",
+            landed_cost_base: int | None = None) -> dict:
+    """A receipt: a new lot whose unit cost is kept in its currency and in base currency.
+    `landed_cost_base` (minor units of base currency per unit) replaces the converted cost
+    when freight and duty are part of it (purchase receipts)."""
     product = catalog.product_row(conn, sku)
     quantity = money.parse_qty(qty, "QTY")
     base, tz = config.get_many(conn, "base_currency", "timezone")
@@ -45,7 +48,8 @@ def receive(conn: sqlite3.Connection, sku: str, qty, cost, at: str, currency: st
         raise InvalidInput(f"--expiry: {expiry_date} is before the receipt date {clock.local_date(at, tz)}")
     where, created = receiving_location(conn, location)
     supplier_id = catalog.supplier_id(conn, supplier)
-    unit_cost_base = money.convert(unit_cost, cur, rate, base)
+    unit_cost_base = money.convert(unit_cost, cur, rate, base) if landed_cost_base is None \
+        else int(landed_cost_base)
     entry = record_entry(conn, kind, at, lot)
     conn.execute(
         "INSERT INTO lots(id, sku, code, supplier_id, received_at, expiry, qty, unit_cost, currency, "
@@ -75,29 +79,37 @@ def reserved(conn: sqlite3.Connection, sku: str, location: str) -> int:
 
 
 def take(conn: sqlite3.Connection, sku: str, location: str, qty: int, fefo: bool = False,
-         reserved_too: bool = False) -> list[tuple[int, int]]:
+         reserved_too: bool = False, at: str | None = None) -> list[tuple[int, int]]:
     """Which lots `qty` units leave from: oldest receipt first (FIFO), or soonest expiry
     first for expired stock. Refuses when the location has fewer units (fewer unreserved
-    units unless `reserved_too`: stock that is lost is lost, held for an order or not)."""
-    have = on_hand(conn, sku, location)
+    units unless `reserved_too`: stock that is lost is lost, held for an order or not).
+    Back-dated (`at`), the units must have been there then and at every moment since."""
+    when = at or clock.END_OF_TIME
+    have = timeline.lowest_on_hand(conn, sku, location, when)
+    dated = f" on {at[:10]}" if at and have < on_hand(conn, sku, location) else ""
     if qty > have:
-        raise Refused(f"{sku} at {location}: only {have} on hand, cannot take {qty}")
-    held = 0 if reserved_too else reserved(conn, sku, location)
-    if qty > have - held:
-        raise Refused(f"{sku} at {location}: only {have - held} available ({held} reserved for orders), "
-                      f"cannot take {qty}")
+        raise Refused(f"{sku} at {location}: only {have} on hand{dated}, cannot take {qty}")
+    if not reserved_too:
+        free = timeline.lowest_available(conn, sku, location, when)
+        if qty > free:
+            held = reserved(conn, sku, location)
+            raise Refused(f"{sku} at {location}: only {max(free, 0)} available{dated} ({held} reserved for "
+                          f"orders), cannot take {qty}")
     order = "l.expiry IS NULL, l.expiry, l.received_at, l.id" if fefo else "l.received_at, l.id"
     rows = conn.execute(
-        "SELECT m.lot_id, SUM(m.qty) AS qty FROM movements m JOIN lots l ON l.id = m.lot_id "
+        "SELECT m.lot_id FROM movements m JOIN lots l ON l.id = m.lot_id "
         f"WHERE m.sku = ? AND m.location = ? GROUP BY m.lot_id HAVING SUM(m.qty) > 0 ORDER BY {order}",
         (sku, location)).fetchall()
     taken, left = [], qty
-    for lot_id, balance in rows:
+    for (lot_id,) in rows:
         if left == 0:
             break
-        part = min(left, balance)
-        taken.append((lot_id, part))
-        left -= part
+        part = min(left, timeline.lowest_in_lot(conn, lot_id, location, when))
+        if part > 0:
+            taken.append((lot_id, part))
+            left -= part
+    if left:
+        raise Refused(f"{sku} at {location}: the lots on hand{dated} hold only {qty - left}, cannot take {qty}")
     return taken
 
 
@@ -120,7 +132,7 @@ def _take_out(conn, sku_text: str, qty, location: str | None, at: str, kind: str
     sku = product["sku"]
     quantity = money.parse_qty(qty, "QTY")
     where = stock_location(conn, sku, location)
-    lots = take(conn, sku, where, quantity, fefo, reserved_too=True)
+    lots = take(conn, sku, where, quantity, fefo, reserved_too=True, at=at)
     entry = record_entry(conn, kind, at, reason)
     for lot_id, part in lots:
         _movement(conn, entry, at, sku, where, lot_id, -part, kind, reason)
@@ -183,7 +195,7 @@ def move(conn: sqlite3.Connection, sku: str, qty, source: str, target: str, at: 
     dst = catalog.location(conn, target, "--to")
     if src == dst:
         raise InvalidInput(f"--to: {dst} is where the stock already is")
-    lots = take(conn, product["sku"], src, quantity)
+    lots = take(conn, product["sku"], src, quantity, at=at)
     entry = record_entry(conn, "move", at, f"{src} -> {dst}")
     for lot_id, part in lots:
         _movement(conn, entry, at, product["sku"], src, lot_id, -part, "move", f"to {dst}")
