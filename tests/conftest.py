@@ -44,7 +44,7 @@ class Daigou:
     def sql(self, query, params=()):
         import sqlite3
 
-        conn = sqlite3.connect(self.db)
+        conn = sqlite3.connect(self.db, isolation_level=None)  # autocommit: raw writes stick
         try:
             return conn.execute(query, params).fetchall()
         finally:
