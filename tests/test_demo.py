@@ -37,9 +37,21 @@ def test_demo_builds_the_example_daigou(demo):
         ("JPY", 25), ("KRW", 9)]
     assert sql(path, "SELECT currency, count(*) FROM fx_rates GROUP BY currency ORDER BY currency") == [
         ("JPY", 8), ("KRW", 8)]
-    # Japanese goods bought in Tokyo and sent home to Shanghai keep their yen lots.
+    # Japanese goods bought in Tokyo and sent home to Shanghai keep their yen lots;
+    # two of the 14 sent home have since shipped to 王小明.
     assert sql(path, "SELECT location, SUM(qty) FROM movements WHERE sku = 'SHISEIDO-UB-50' "
-                     "GROUP BY location ORDER BY location") == [("SH", 14), ("TOKYO", 16)]
+                     "GROUP BY location ORDER BY location") == [("SH", 12), ("TOKYO", 16)]
+
+
+def test_demo_has_orders_in_every_state(demo, daigou):
+    path, _, _ = demo
+    states = {row["state"] for row in daigou.csv(f"order list --db {path}")}
+    assert states == {"pending", "deposit_paid", "paid", "partially_shipped", "shipped", "delivered",
+                      "cancelled", "returned", "partially_returned"}
+    late = daigou.csv(f"shipment list --late --db {path}")
+    assert "EE100200300CN" in [row["tracking"] for row in late]
+    backordered = [row for row in daigou.csv(f"order list --db {path}") if row["backordered"] != "0"]
+    assert [(row["external_id"], row["backordered"]) for row in backordered] == [("3915000011112222", "1")]
 
 
 def test_demo_ledger_passes_db_check(demo, daigou):

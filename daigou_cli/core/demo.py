@@ -91,6 +91,9 @@ def fill(conn: sqlite3.Connection, folder: Path) -> None:
     from daigou_cli.core import demo_sales
 
     demo_sales.add_sales(conn, folder)
+    from daigou_cli.core import demo_service
+
+    demo_service.add_service(conn)
 
 
 # ----------------------------------------------------------------- dashboard
