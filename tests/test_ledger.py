@@ -286,6 +286,17 @@ def test_db_check_finds_a_missing_trigger(ledger):
         "trigger refusing DELETE on movements is missing"]
 
 
+@pytest.mark.parametrize("trigger", ["orders_no_replace", "payments_no_update", "shipment_events_no_delete",
+                                     "notifications_no_update"])
+def test_db_check_guards_every_ledger_table_not_just_the_stock_ones(ledger, trigger):
+    raw(ledger, f"DROP TRIGGER {trigger}")
+    result = ledger("db check --format json")
+    assert result.exit_code == 5
+    table, action = trigger.rsplit("_no_", 1)
+    assert {"kind": "append_only", "ref": table, "severity": "error",
+            "message": f"trigger refusing {action.upper()} on {table} is missing"} in __import__("json").loads(result.stdout)
+
+
 def test_db_check_finds_stock_gone_negative(ledger):
     # A raw INSERT behind daigou's back: 20 units leave TOKYO's first lot, which has 6.
     raw(ledger, "INSERT INTO entries(id, kind, at, recorded_at) VALUES (100, 'writeoff', '2026-10-18T00:00:00Z', "

@@ -6,7 +6,17 @@ from pathlib import Path
 from daigou_cli.core.errors import InvalidInput, Refused
 from daigou_cli.core.migrations import SCHEMA_VERSION
 
-LEDGER_TABLES = ("entries", "fx_rates", "lots", "movements", "voids")
+SUMMARY_TABLES = ("entries", "fx_rates", "lots", "movements", "voids")
+GUARDS = ("update", "delete", "replace")
+
+
+def ledger_tables() -> list[str]:
+    """Every append-only table, as schema.sql declares it (a *_no_update trigger)."""
+    import re
+
+    from daigou_cli.core.db import schema_sql
+
+    return re.findall(r"CREATE TRIGGER IF NOT EXISTS \w+_no_update BEFORE UPDATE ON (\w+)", schema_sql())
 
 
 def _problem(kind: str, ref, message: str, severity: str = "error") -> dict:
@@ -25,10 +35,11 @@ def check(conn: sqlite3.Connection) -> list[dict]:
     if version != SCHEMA_VERSION:
         problems.append(_problem("schema", "user_version", f"schema {version}, expected {SCHEMA_VERSION}"))
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    for table in LEDGER_TABLES:
-        for action in ("update", "delete"):
+    for table in ledger_tables():
+        for action in GUARDS:
             if f"{table}_no_{action}" not in triggers:
-                problems.append(_problem("append_only", table, f"trigger refusing {action.upper()} on {table} is missing"))
+                problems.append(_problem("append_only", table,
+                                         f"trigger refusing {action.upper()} on {table} is missing"))
     # Stock never below zero at any location, at any moment of history.
     for row in conn.execute(
         "SELECT lot_id, location, sku, MIN(running) AS low FROM ("
@@ -58,7 +69,7 @@ def check(conn: sqlite3.Connection) -> list[dict]:
 
 
 def summary(conn: sqlite3.Connection) -> dict:
-    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in LEDGER_TABLES}
+    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in SUMMARY_TABLES}
     return counts | {"schema": conn.execute("PRAGMA user_version").fetchone()[0]}
 
 
