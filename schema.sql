@@ -292,58 +292,64 @@ CREATE TABLE IF NOT EXISTS return_lines (
 );
 CREATE INDEX IF NOT EXISTS return_lines_line ON return_lines(order_line_id);
 
------------------------------------------------------------------- notifications
+------------------------------------------------------------------ purchasing
 
--- Message templates (master data, editable with `daigou notify template set`): a row here
--- overrides the built-in default for that kind and language (daigou_cli/core/notify.py).
-CREATE TABLE IF NOT EXISTS notification_templates (
-    kind       TEXT NOT NULL,
-    language   TEXT NOT NULL,
-    subject    TEXT NOT NULL,
-    body       TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (kind, language)
+-- A purchase order to a supplier: its id is its entry id. Unit costs are minor units of
+-- the order's currency. `location` is where it will arrive when that is known (--location,
+-- else config default_location, else the only location); its open lines are `incoming`.
+CREATE TABLE IF NOT EXISTS purchase_orders (
+    id          INTEGER PRIMARY KEY REFERENCES entries(id),
+    supplier_id INTEGER NOT NULL REFERENCES suppliers(id),
+    currency    TEXT NOT NULL,
+    location    TEXT REFERENCES locations(code),
+    at          TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS purchase_orders_supplier ON purchase_orders(supplier_id, at);
 
--- One message to a customer, queued in the same transaction as the fact that caused it
--- (entry_id). The text is rendered when queued: a later template edit never rewrites a
--- message already promised. `at` is the fact's business time, recorded_at when it was queued.
-CREATE TABLE IF NOT EXISTS notifications (
-    id          INTEGER PRIMARY KEY,
-    entry_id    INTEGER NOT NULL REFERENCES entries(id),
-    order_id    INTEGER NOT NULL REFERENCES orders(id),
-    customer_id INTEGER NOT NULL REFERENCES customers(id),
-    shipment_id INTEGER REFERENCES shipments(id),
-    kind        TEXT NOT NULL CHECK (kind IN ('order_confirmed', 'deposit_received',
-                'payment_received', 'shipped', 'customs', 'out_for_delivery', 'delivered',
-                'refund_issued', 'refund_due', 'order_cancelled')),
-    language    TEXT NOT NULL,
-    subject     TEXT NOT NULL,
-    body        TEXT NOT NULL,
-    at          TEXT NOT NULL,
-    recorded_at TEXT NOT NULL
+CREATE TABLE IF NOT EXISTS purchase_lines (
+    id        INTEGER PRIMARY KEY,
+    po_id     INTEGER NOT NULL REFERENCES purchase_orders(id),
+    line_no   INTEGER NOT NULL,
+    sku       TEXT NOT NULL REFERENCES products(sku),
+    qty       INTEGER NOT NULL CHECK (qty > 0),
+    unit_cost INTEGER NOT NULL CHECK (unit_cost >= 0),
+    UNIQUE (po_id, line_no)
 );
-CREATE INDEX IF NOT EXISTS notifications_order ON notifications(order_id, kind);
-CREATE INDEX IF NOT EXISTS notifications_shipment ON notifications(shipment_id, kind)
-    WHERE shipment_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS purchase_lines_sku ON purchase_lines(sku);
 
--- Sending, as facts: a 'claimed' row is committed before the message leaves, then a 'sent'
--- or 'failed' row (claim_id = the claim it closes) after. A claim with no outcome is in
--- doubt: the sender died half way, so the message is not sent again without the user's
--- say-so. 'skipped' says why a sender could not try (no email address); 'sent'/'failed'
--- with no claim are the user's own word (`notify mark`).
-CREATE TABLE IF NOT EXISTS notification_attempts (
-    id              INTEGER PRIMARY KEY,
-    notification_id INTEGER NOT NULL REFERENCES notifications(id),
-    outcome         TEXT NOT NULL CHECK (outcome IN ('claimed', 'sent', 'failed', 'skipped')),
-    claim_id        INTEGER REFERENCES notification_attempts(id),
-    channel         TEXT,            -- exec, smtp, hand
-    sender          TEXT,            -- host:pid of the process that claimed it
-    detail          TEXT,            -- why it failed or was skipped; the SMTP recipient
-    at              TEXT NOT NULL
+-- One delivery against a purchase order: the freight and duty it carried (minor units of
+-- charges_currency), the rates used and how the charges were spread over its lines.
+CREATE TABLE IF NOT EXISTS purchase_receipts (
+    id               INTEGER PRIMARY KEY REFERENCES entries(id),
+    po_id            INTEGER NOT NULL REFERENCES purchase_orders(id),
+    location         TEXT NOT NULL REFERENCES locations(code),
+    freight          INTEGER NOT NULL DEFAULT 0 CHECK (freight >= 0),
+    duty             INTEGER NOT NULL DEFAULT 0 CHECK (duty >= 0),
+    charges_currency TEXT NOT NULL,
+    charges_fx_rate  TEXT NOT NULL,   -- base per one unit of charges_currency
+    fx_rate          TEXT NOT NULL,   -- base per one unit of the order's currency
+    split            TEXT NOT NULL CHECK (split IN ('value', 'weight')),
+    at               TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS notification_attempts_notification
-    ON notification_attempts(notification_id, id);
+CREATE INDEX IF NOT EXISTS purchase_receipts_po ON purchase_receipts(po_id, at);
+
+-- The lots a delivery became: each received line is one lot at its landed cost, or two
+-- lots one minor unit apart when its landed total does not divide by its quantity.
+CREATE TABLE IF NOT EXISTS purchase_receipt_lots (
+    lot_id           INTEGER PRIMARY KEY REFERENCES lots(id),
+    receipt_id       INTEGER NOT NULL REFERENCES purchase_receipts(id),
+    purchase_line_id INTEGER NOT NULL REFERENCES purchase_lines(id),
+    qty              INTEGER NOT NULL CHECK (qty > 0)
+);
+CREATE INDEX IF NOT EXISTS purchase_receipt_lots_line ON purchase_receipt_lots(purchase_line_id);
+
+-- `daigou purchase cancel`: what was still open is no longer coming.
+CREATE TABLE IF NOT EXISTS purchase_cancellations (
+    entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
+    po_id    INTEGER NOT NULL UNIQUE REFERENCES purchase_orders(id),
+    reason   TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
 
 ------------------------------------------------------------------ customer service
 
@@ -420,6 +426,116 @@ BEGIN
     DELETE FROM faq_fts WHERE rowid = old.id;
 END;
 
+------------------------------------------------------------------ notifications
+
+-- Message templates (master data, editable with `daigou notify template set`): a row here
+-- overrides the built-in default for that kind and language (daigou_cli/core/notify.py).
+CREATE TABLE IF NOT EXISTS notification_templates (
+    kind       TEXT NOT NULL,
+    language   TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (kind, language)
+);
+
+-- One message to a customer, queued in the same transaction as the fact that caused it
+-- (entry_id). The text is rendered when queued: a later template edit never rewrites a
+-- message already promised. `at` is the fact's business time, recorded_at when it was queued.
+CREATE TABLE IF NOT EXISTS notifications (
+    id          INTEGER PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES entries(id),
+    order_id    INTEGER NOT NULL REFERENCES orders(id),
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    shipment_id INTEGER REFERENCES shipments(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('order_confirmed', 'deposit_received',
+                'payment_received', 'shipped', 'customs', 'out_for_delivery', 'delivered',
+                'refund_issued', 'refund_due', 'order_cancelled')),
+    language    TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notifications_order ON notifications(order_id, kind);
+CREATE INDEX IF NOT EXISTS notifications_shipment ON notifications(shipment_id, kind)
+    WHERE shipment_id IS NOT NULL;
+
+-- Sending, as facts: a 'claimed' row is committed before the message leaves, then a 'sent'
+-- or 'failed' row (claim_id = the claim it closes) after. A claim with no outcome is in
+-- doubt: the sender died half way, so the message is not sent again without the user's
+-- say-so. 'skipped' says why a sender could not try (no email address); 'sent'/'failed'
+-- with no claim are the user's own word (`notify mark`).
+CREATE TABLE IF NOT EXISTS notification_attempts (
+    id              INTEGER PRIMARY KEY,
+    notification_id INTEGER NOT NULL REFERENCES notifications(id),
+    outcome         TEXT NOT NULL CHECK (outcome IN ('claimed', 'sent', 'failed', 'skipped')),
+    claim_id        INTEGER REFERENCES notification_attempts(id),
+    channel         TEXT,            -- exec, smtp, hand
+    sender          TEXT,            -- host:pid of the process that claimed it
+    detail          TEXT,            -- why it failed or was skipped; the SMTP recipient
+    at              TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notification_attempts_notification
+    ON notification_attempts(notification_id, id);
+
+------------------------------------------------------------------ customers on platforms
+
+-- A customer's id on a sales platform (Taobao 买家会员名, WooCommerce customer_id, ...): how
+-- `order import` knows a buyer again. Master data, like customers.
+CREATE TABLE IF NOT EXISTS customer_ids (
+    channel     TEXT NOT NULL,
+    platform_id TEXT NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (channel, platform_id)
+);
+CREATE INDEX IF NOT EXISTS customer_ids_customer ON customer_ids(customer_id);
+
+------------------------------------------------------------------ forecasting
+
+-- Past daily sales loaded with `daigou history import` (a spreadsheet's history from before
+-- the ledger): demand for forecasts and reports, never stock. One row per business day
+-- (`date`, YYYY-MM-DD in the business time zone), SKU and channel; each import is one entry
+-- (kind 'history'), and `daigou void ID` withdraws a whole import. revenue: minor units of
+-- `currency` (the base currency at import).
+CREATE TABLE IF NOT EXISTS sales_history (
+    id       INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES entries(id),
+    date     TEXT NOT NULL,
+    sku      TEXT NOT NULL REFERENCES products(sku),
+    qty      INTEGER NOT NULL CHECK (qty >= 0),
+    revenue  INTEGER,
+    currency TEXT,
+    channel  TEXT
+);
+-- Covers the forecast's daily GROUP BY (sku, date) without touching the table.
+CREATE INDEX IF NOT EXISTS sales_history_sku_date ON sales_history(sku, date, qty);
+CREATE INDEX IF NOT EXISTS sales_history_entry ON sales_history(entry_id);
+
+CREATE TRIGGER IF NOT EXISTS sales_history_no_update BEFORE UPDATE ON sales_history
+BEGIN SELECT RAISE(ABORT, 'sales_history is append-only: void the import and load it again'); END;
+CREATE TRIGGER IF NOT EXISTS sales_history_no_delete BEFORE DELETE ON sales_history
+BEGIN SELECT RAISE(ABORT, 'sales_history is append-only: void the import and load it again'); END;
+CREATE TRIGGER IF NOT EXISTS sales_history_no_replace BEFORE INSERT ON sales_history
+WHEN EXISTS (SELECT 1 FROM sales_history WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'sales_history is append-only: a row with that key exists'); END;
+
+-- Calendar events (double11, 618, cny, black_friday: daigou_cli/core/forecast/calendar.py)
+-- that move a SKU's demand, tagged on the SKU or on a whole category: forecasts apply last
+-- year's uplift around the event to tagged SKUs only. Master data: a tag can be removed.
+CREATE TABLE IF NOT EXISTS event_tags (
+    id         INTEGER PRIMARY KEY,
+    event      TEXT NOT NULL,
+    sku        TEXT REFERENCES products(sku),
+    category   TEXT,
+    created_at TEXT NOT NULL,
+    CHECK ((sku IS NULL) <> (category IS NULL))
+);
+CREATE UNIQUE INDEX IF NOT EXISTS event_tags_sku ON event_tags(event, sku) WHERE sku IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS event_tags_category ON event_tags(event, category)
+    WHERE category IS NOT NULL;
+
 ------------------------------------------------------------------ append-only
 
 CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
@@ -485,14 +601,26 @@ BEGIN SELECT RAISE(ABORT, 'return_lines is append-only: record a correction inst
 CREATE TRIGGER IF NOT EXISTS return_lines_no_delete BEFORE DELETE ON return_lines
 BEGIN SELECT RAISE(ABORT, 'return_lines is append-only: record a correction instead'); END;
 
-CREATE TRIGGER IF NOT EXISTS notifications_no_update BEFORE UPDATE ON notifications
-BEGIN SELECT RAISE(ABORT, 'notifications is append-only: a message once queued stays as it was'); END;
-CREATE TRIGGER IF NOT EXISTS notifications_no_delete BEFORE DELETE ON notifications
-BEGIN SELECT RAISE(ABORT, 'notifications is append-only: a message once queued stays as it was'); END;
-CREATE TRIGGER IF NOT EXISTS notification_attempts_no_update BEFORE UPDATE ON notification_attempts
-BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: record a new outcome instead'); END;
-CREATE TRIGGER IF NOT EXISTS notification_attempts_no_delete BEFORE DELETE ON notification_attempts
-BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: record a new outcome instead'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_orders_no_update BEFORE UPDATE ON purchase_orders
+BEGIN SELECT RAISE(ABORT, 'purchase_orders is append-only: cancel the order instead'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_orders_no_delete BEFORE DELETE ON purchase_orders
+BEGIN SELECT RAISE(ABORT, 'purchase_orders is append-only: cancel the order instead'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_lines_no_update BEFORE UPDATE ON purchase_lines
+BEGIN SELECT RAISE(ABORT, 'purchase_lines is append-only: cancel the order instead'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_lines_no_delete BEFORE DELETE ON purchase_lines
+BEGIN SELECT RAISE(ABORT, 'purchase_lines is append-only: cancel the order instead'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_receipts_no_update BEFORE UPDATE ON purchase_receipts
+BEGIN SELECT RAISE(ABORT, 'purchase_receipts is append-only: void its lots instead'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_receipts_no_delete BEFORE DELETE ON purchase_receipts
+BEGIN SELECT RAISE(ABORT, 'purchase_receipts is append-only: void its lots instead'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_receipt_lots_no_update BEFORE UPDATE ON purchase_receipt_lots
+BEGIN SELECT RAISE(ABORT, 'purchase_receipt_lots is append-only: void the lot instead'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_receipt_lots_no_delete BEFORE DELETE ON purchase_receipt_lots
+BEGIN SELECT RAISE(ABORT, 'purchase_receipt_lots is append-only: void the lot instead'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_cancellations_no_update BEFORE UPDATE ON purchase_cancellations
+BEGIN SELECT RAISE(ABORT, 'purchase_cancellations is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_cancellations_no_delete BEFORE DELETE ON purchase_cancellations
+BEGIN SELECT RAISE(ABORT, 'purchase_cancellations is append-only'); END;
 
 CREATE TRIGGER IF NOT EXISTS tickets_no_update BEFORE UPDATE ON tickets
 BEGIN SELECT RAISE(ABORT, 'tickets is append-only: close or reopen the ticket instead'); END;
@@ -516,6 +644,85 @@ BEGIN SELECT RAISE(ABORT, 'ticket_messages is append-only: send a new message in
 CREATE TRIGGER IF NOT EXISTS ticket_events_no_replace BEFORE INSERT ON ticket_events
 WHEN EXISTS (SELECT 1 FROM ticket_events WHERE entry_id = new.entry_id)
 BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only: close or reopen the ticket instead'); END;
+
+CREATE TRIGGER IF NOT EXISTS notifications_no_update BEFORE UPDATE ON notifications
+BEGIN SELECT RAISE(ABORT, 'notifications is append-only: a message once queued stays as it was'); END;
+CREATE TRIGGER IF NOT EXISTS notifications_no_delete BEFORE DELETE ON notifications
+BEGIN SELECT RAISE(ABORT, 'notifications is append-only: a message once queued stays as it was'); END;
+CREATE TRIGGER IF NOT EXISTS notification_attempts_no_update BEFORE UPDATE ON notification_attempts
+BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: record a new outcome instead'); END;
+CREATE TRIGGER IF NOT EXISTS notification_attempts_no_delete BEFORE DELETE ON notification_attempts
+BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: record a new outcome instead'); END;
+
+-- INSERT OR REPLACE deletes the row it collides with without firing DELETE triggers
+-- (unless recursive_triggers is on), so every ledger table also refuses an INSERT that
+-- collides with a row it already has.
+CREATE TRIGGER IF NOT EXISTS entries_no_replace BEFORE INSERT ON entries
+WHEN EXISTS (SELECT 1 FROM entries WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'entries is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS fx_rates_no_replace BEFORE INSERT ON fx_rates
+WHEN EXISTS (SELECT 1 FROM fx_rates WHERE (entry_id = NEW.entry_id))
+BEGIN SELECT RAISE(ABORT, 'fx_rates is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS lots_no_replace BEFORE INSERT ON lots
+WHEN EXISTS (SELECT 1 FROM lots WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'lots is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS movements_no_replace BEFORE INSERT ON movements
+WHEN EXISTS (SELECT 1 FROM movements WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'movements is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS voids_no_replace BEFORE INSERT ON voids
+WHEN EXISTS (SELECT 1 FROM voids WHERE (entry_id = NEW.entry_id) OR (target = NEW.target))
+BEGIN SELECT RAISE(ABORT, 'voids is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS orders_no_replace BEFORE INSERT ON orders
+WHEN EXISTS (SELECT 1 FROM orders WHERE (id = NEW.id) OR (channel = NEW.channel AND external_id = NEW.external_id))
+BEGIN SELECT RAISE(ABORT, 'orders is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS order_lines_no_replace BEFORE INSERT ON order_lines
+WHEN EXISTS (SELECT 1 FROM order_lines WHERE (id = NEW.id) OR (order_id = NEW.order_id AND line_no = NEW.line_no))
+BEGIN SELECT RAISE(ABORT, 'order_lines is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS reservations_no_replace BEFORE INSERT ON reservations
+WHEN EXISTS (SELECT 1 FROM reservations WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'reservations is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS payments_no_replace BEFORE INSERT ON payments
+WHEN EXISTS (SELECT 1 FROM payments WHERE (entry_id = NEW.entry_id))
+BEGIN SELECT RAISE(ABORT, 'payments is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS order_events_no_replace BEFORE INSERT ON order_events
+WHEN EXISTS (SELECT 1 FROM order_events WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'order_events is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS shipments_no_replace BEFORE INSERT ON shipments
+WHEN EXISTS (SELECT 1 FROM shipments WHERE (id = NEW.id) OR (tracking = NEW.tracking))
+BEGIN SELECT RAISE(ABORT, 'shipments is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS shipment_lines_no_replace BEFORE INSERT ON shipment_lines
+WHEN EXISTS (SELECT 1 FROM shipment_lines WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'shipment_lines is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS shipment_events_no_replace BEFORE INSERT ON shipment_events
+WHEN EXISTS (SELECT 1 FROM shipment_events WHERE (id = NEW.id) OR (shipment_id = NEW.shipment_id AND status = NEW.status AND at = NEW.at))
+BEGIN SELECT RAISE(ABORT, 'shipment_events is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS returns_no_replace BEFORE INSERT ON returns
+WHEN EXISTS (SELECT 1 FROM returns WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'returns is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS return_lines_no_replace BEFORE INSERT ON return_lines
+WHEN EXISTS (SELECT 1 FROM return_lines WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'return_lines is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_orders_no_replace BEFORE INSERT ON purchase_orders
+WHEN EXISTS (SELECT 1 FROM purchase_orders WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'purchase_orders is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_lines_no_replace BEFORE INSERT ON purchase_lines
+WHEN EXISTS (SELECT 1 FROM purchase_lines WHERE (id = NEW.id) OR (po_id = NEW.po_id AND line_no = NEW.line_no))
+BEGIN SELECT RAISE(ABORT, 'purchase_lines is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_receipts_no_replace BEFORE INSERT ON purchase_receipts
+WHEN EXISTS (SELECT 1 FROM purchase_receipts WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'purchase_receipts is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_receipt_lots_no_replace BEFORE INSERT ON purchase_receipt_lots
+WHEN EXISTS (SELECT 1 FROM purchase_receipt_lots WHERE (lot_id = NEW.lot_id))
+BEGIN SELECT RAISE(ABORT, 'purchase_receipt_lots is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS purchase_cancellations_no_replace BEFORE INSERT ON purchase_cancellations
+WHEN EXISTS (SELECT 1 FROM purchase_cancellations WHERE (entry_id = NEW.entry_id) OR (po_id = NEW.po_id))
+BEGIN SELECT RAISE(ABORT, 'purchase_cancellations is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS notifications_no_replace BEFORE INSERT ON notifications
+WHEN EXISTS (SELECT 1 FROM notifications WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'notifications is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS notification_attempts_no_replace BEFORE INSERT ON notification_attempts
+WHEN EXISTS (SELECT 1 FROM notification_attempts WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: a row with that key exists'); END;
 
 ------------------------------------------------------------------ derived state
 -- Every view reads facts up to (SELECT as_of FROM as_of_clock): the end of time here,
@@ -553,16 +760,53 @@ SELECT order_line_id, sku, location, SUM(qty) AS qty
 FROM reservations WHERE at <= (SELECT as_of FROM as_of_clock)
 GROUP BY order_line_id, location HAVING SUM(qty) <> 0;
 
+-- Purchase order lines: ordered, received (lots not voided) and still open. Defined before
+-- stock_levels, which counts the open units as incoming.
+DROP VIEW IF EXISTS purchase_line_status;
+CREATE VIEW purchase_line_status AS
+SELECT pl.id AS line_id, pl.po_id, pl.line_no, pl.sku, pl.qty, pl.unit_cost, po.currency,
+       po.supplier_id, po.location, COALESCE(rc.qty, 0) AS received,
+       c.po_id IS NOT NULL AS cancelled,
+       CASE WHEN c.po_id IS NOT NULL THEN 0 ELSE MAX(pl.qty - COALESCE(rc.qty, 0), 0) END AS open_qty
+FROM purchase_lines pl
+JOIN purchase_orders po ON po.id = pl.po_id AND po.at <= (SELECT as_of FROM as_of_clock)
+LEFT JOIN (SELECT rl.purchase_line_id, SUM(rl.qty) AS qty FROM purchase_receipt_lots rl
+           JOIN purchase_receipts r ON r.id = rl.receipt_id
+           WHERE r.at <= (SELECT as_of FROM as_of_clock)
+             AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                             WHERE v.target = rl.lot_id AND e.at <= (SELECT as_of FROM as_of_clock))
+           GROUP BY rl.purchase_line_id) rc ON rc.purchase_line_id = pl.id
+LEFT JOIN purchase_cancellations c ON c.po_id = pl.po_id AND c.at <= (SELECT as_of FROM as_of_clock);
+
+-- Units on open purchase lines, by SKU and the location they will arrive at (NULL: unknown).
+DROP VIEW IF EXISTS purchase_incoming;
+CREATE VIEW purchase_incoming AS
+SELECT sku, location, SUM(open_qty) AS qty FROM purchase_line_status
+WHERE open_qty > 0 GROUP BY sku, location;
+
+-- Incoming stands on the row of the location a purchase order will arrive at; when that is
+-- unknown, on the SKU's first location (by code), or on a row with no location when the SKU
+-- has no stock anywhere yet.
 DROP VIEW IF EXISTS stock_levels;
 CREATE VIEW stock_levels AS
-SELECT s.sku, s.location, s.on_hand,
+WITH incoming AS (
+    SELECT i.sku, COALESCE(i.location, (SELECT MIN(h.location) FROM stock_on_hand h
+                                        WHERE h.sku = i.sku)) AS location, SUM(i.qty) AS qty
+    FROM purchase_incoming i GROUP BY 1, 2
+), places AS (
+    SELECT sku, location FROM stock_on_hand
+    UNION SELECT sku, location FROM incoming
+)
+SELECT p.sku, p.location, COALESCE(s.on_hand, 0) AS on_hand,
        COALESCE(r.reserved, 0) AS reserved,
-       s.on_hand - COALESCE(r.reserved, 0) AS available,
-       0 AS incoming,
-       s.value_base
-FROM stock_on_hand s
+       COALESCE(s.on_hand, 0) - COALESCE(r.reserved, 0) AS available,
+       COALESCE(i.qty, 0) AS incoming,
+       COALESCE(s.value_base, 0) AS value_base
+FROM places p
+LEFT JOIN stock_on_hand s ON s.sku = p.sku AND s.location = p.location
 LEFT JOIN (SELECT sku, location, SUM(qty) AS reserved FROM reservation_balances GROUP BY sku, location) r
-       ON r.sku = s.sku AND r.location = s.location;
+       ON r.sku = p.sku AND r.location = p.location
+LEFT JOIN incoming i ON i.sku = p.sku AND i.location IS p.location;
 
 DROP VIEW IF EXISTS order_cancellations;
 CREATE VIEW order_cancellations AS
@@ -650,34 +894,42 @@ SELECT id, customer_id, channel, external_id, currency, priority, due, ship_to, 
        END AS state
 FROM t;
 
------------------------------------------------------------------- notifications (views)
+------------------------------------------------------------------ purchasing and replenishment (views)
 
--- Per message: pending (never tried, or the last try failed or was skipped: the next
--- `notify send` tries it), sending (claimed with no outcome: in doubt, not sent again
--- automatically) or sent. A 'sent' row wins whatever follows.
-DROP VIEW IF EXISTS notification_status;
-CREATE VIEW notification_status AS
-WITH a AS (
-    SELECT * FROM notification_attempts WHERE at <= (SELECT as_of FROM as_of_clock)
-), last AS (
-    SELECT notification_id, MAX(id) AS id, SUM(outcome = 'claimed') AS attempts,
-           MIN(CASE WHEN outcome = 'sent' THEN at END) AS sent_at
-    FROM a GROUP BY notification_id
+-- Per purchase order: totals and the derived status (open, partially_received, received,
+-- cancelled). `total` is the goods at order price, minor units of `currency`.
+DROP VIEW IF EXISTS purchase_summary;
+CREATE VIEW purchase_summary AS
+SELECT po.id, po.supplier_id, po.currency, po.location, po.at AS created_at,
+       COUNT(*) AS lines, SUM(s.qty) AS ordered, SUM(s.received) AS received,
+       SUM(s.open_qty) AS open_qty, SUM(s.qty * s.unit_cost) AS total,
+       SUM(s.received * s.unit_cost) AS received_value,
+       CASE WHEN MAX(s.cancelled) THEN 'cancelled'
+            WHEN SUM(s.open_qty) = 0 THEN 'received'
+            WHEN SUM(s.received) > 0 THEN 'partially_received'
+            ELSE 'open' END AS status
+FROM purchase_orders po JOIN purchase_line_status s ON s.po_id = po.id
+GROUP BY po.id;
+
+-- Per SKU: what is there, what is coming and who is waiting; reorder and the shopping list
+-- start from here. Incoming units go to customers already waiting first: `promised`.
+DROP VIEW IF EXISTS stock_position;
+CREATE VIEW stock_position AS
+WITH lv AS (
+    SELECT sku, SUM(on_hand) AS on_hand, SUM(reserved) AS reserved, SUM(incoming) AS incoming
+    FROM stock_levels GROUP BY sku
+), bo AS (
+    SELECT sku, SUM(backordered) AS backordered FROM order_line_status
+    WHERE backordered > 0 GROUP BY sku
 )
-SELECT n.id, n.entry_id, n.order_id, n.customer_id, n.shipment_id, n.kind, n.language,
-       n.subject, n.body, n.at AS created_at, n.recorded_at,
-       CASE WHEN l.sent_at IS NOT NULL THEN 'sent'
-            WHEN x.outcome = 'claimed' THEN 'sending'
-            ELSE 'pending' END AS status,
-       l.sent_at, COALESCE(l.attempts, 0) AS attempts,
-       CASE WHEN l.sent_at IS NULL AND x.outcome IN ('failed', 'skipped') THEN x.detail END AS last_error,
-       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.id END AS claim_id,
-       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.sender END AS claimed_by,
-       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.at END AS claimed_at
-FROM notifications n
-LEFT JOIN last l ON l.notification_id = n.id
-LEFT JOIN a x ON x.id = l.id
-WHERE n.at <= (SELECT as_of FROM as_of_clock);
+SELECT p.sku, p.name, p.category, p.zone, p.supplier_id, p.reorder_point, p.reorder_qty,
+       p.pack_size, COALESCE(lv.on_hand, 0) AS on_hand, COALESCE(lv.reserved, 0) AS reserved,
+       COALESCE(lv.on_hand, 0) - COALESCE(lv.reserved, 0) AS available,
+       COALESCE(lv.incoming, 0) AS incoming, COALESCE(bo.backordered, 0) AS backordered,
+       MIN(COALESCE(lv.incoming, 0), COALESCE(bo.backordered, 0)) AS promised
+FROM products p
+LEFT JOIN lv ON lv.sku = p.sku
+LEFT JOIN bo ON bo.sku = p.sku;
 
 ------------------------------------------------------------------ customer service (views)
 
@@ -754,3 +1006,32 @@ SELECT f.id, f.question, f.answer, f.tags, f.created_at, f.updated_at,
 FROM faq f
 LEFT JOIN ticket_messages m ON m.faq_id = f.id AND m.at <= (SELECT as_of FROM as_of_clock)
 GROUP BY f.id;
+
+------------------------------------------------------------------ notifications (views)
+
+-- Per message: pending (never tried, or the last try failed or was skipped: the next
+-- `notify send` tries it), sending (claimed with no outcome: in doubt, not sent again
+-- automatically) or sent. A 'sent' row wins whatever follows.
+DROP VIEW IF EXISTS notification_status;
+CREATE VIEW notification_status AS
+WITH a AS (
+    SELECT * FROM notification_attempts WHERE at <= (SELECT as_of FROM as_of_clock)
+), last AS (
+    SELECT notification_id, MAX(id) AS id, SUM(outcome = 'claimed') AS attempts,
+           MIN(CASE WHEN outcome = 'sent' THEN at END) AS sent_at
+    FROM a GROUP BY notification_id
+)
+SELECT n.id, n.entry_id, n.order_id, n.customer_id, n.shipment_id, n.kind, n.language,
+       n.subject, n.body, n.at AS created_at, n.recorded_at,
+       CASE WHEN l.sent_at IS NOT NULL THEN 'sent'
+            WHEN x.outcome = 'claimed' THEN 'sending'
+            ELSE 'pending' END AS status,
+       l.sent_at, COALESCE(l.attempts, 0) AS attempts,
+       CASE WHEN l.sent_at IS NULL AND x.outcome IN ('failed', 'skipped') THEN x.detail END AS last_error,
+       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.id END AS claim_id,
+       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.sender END AS claimed_by,
+       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.at END AS claimed_at
+FROM notifications n
+LEFT JOIN last l ON l.notification_id = n.id
+LEFT JOIN a x ON x.id = l.id
+WHERE n.at <= (SELECT as_of FROM as_of_clock);
