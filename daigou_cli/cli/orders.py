@@ -103,6 +103,7 @@ def order_list(
     state: Optional[str] = typer.Option(None, "--state", help="pending, deposit_paid, paid, partially_shipped, shipped, delivered, cancelled, returned, partially_returned."),
     customer: Optional[str] = typer.Option(None, "--customer"),
     channel: Optional[str] = typer.Option(None, "--channel"),
+    lines: bool = typer.Option(False, "--lines", help="One row per order line, with sku, qty, price and the customer's contacts: imports back with order import --from csv."),
     as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
     """Orders with their derived state, total, paid and balance due."""
@@ -110,6 +111,12 @@ def order_list(
 
     with reading(db) as ledger:
         rows = order_views.list_orders(ledger.conn, ledger.as_of(as_of), state, customer, channel)
+        if lines:
+            from daigou_cli.core.importers import generic
+
+            rows = generic.order_lines(ledger.conn, rows, ledger.as_of(as_of))
+            show(ledger, rows, generic.ORDER_LINE_COLUMNS, fmt, "Order lines")
+            return
         show(ledger, rows, order_views.ORDER_COLUMNS, fmt, "Orders")
 
 
@@ -185,3 +192,32 @@ def customer_show(
     with reading(db) as ledger:
         record = customer_views.show_customer(ledger.conn, customer, ledger.as_of(as_of))
         output.emit_record(record, output.resolve_format(fmt), ledger.tz, record["name"])
+
+
+@app.command("import")
+def order_import(
+    file: str = typer.Argument(..., metavar="FILE|-", help="The export: a path, or - for stdin."),
+    from_: str = typer.Option(..., "--from", metavar="shopify|taobao|woocommerce|csv", help="The layout of FILE."),
+    items: Optional[str] = typer.Option(None, "--items", metavar="ITEMS.csv", help="taobao: the 宝贝报表 (one row per item), joined on 订单编号."),
+    channel: Optional[str] = typer.Option(None, "--channel", help="Channel the orders are recorded under (default: shopify, taobao, woocommerce; csv: the channel column, else wechat)."),
+    mapping: Optional[str] = typer.Option(None, "--mapping", metavar="FILE", help="csv: lines of 'their column = our field' to read any spreadsheet."),
+    create_products: bool = typer.Option(False, "--create-products", help="Add unknown SKUs to the catalogue (name from the line's title, price from the line)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="NAME", help="utf-8, gbk, gb18030 ... (default: detected)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every order and print what would be created or changed; write nothing."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the good orders; the rows of bad ones go, with their reason, to the reject file."),
+    reject_file: Optional[str] = typer.Option(None, "--reject-file", metavar="PATH", help="Default: FILE.rejects.csv beside FILE (./rejects.csv for stdin)."),
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Import orders from Shopify, Taobao, WooCommerce or any CSV: all or none, never twice.
+
+    Each order is taken like `order new` (stock reserved, the rest back-ordered) under its
+    (channel, external id); importing it again adds nothing, and a later export records what
+    changed since (paid, cancelled, refunded; at the file's times, else --at, else now).
+    Customers are matched by buyer id, phone or email across channels. -q prints the count
+    of orders created.
+    """
+    from daigou_cli.cli.order_import import import_orders
+
+    import_orders(file, from_, items=items, mapping=mapping, channel=channel, encoding=encoding, dry_run=dry_run,
+                  skip_invalid=skip_invalid, reject_file=reject_file, create_products=create_products, at=at,
+                  db=db, fmt=fmt, quiet=quiet)

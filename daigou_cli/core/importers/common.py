@@ -109,6 +109,15 @@ class Result:
         return [error for _, error in self.rejected]
 
 
+class RowProblem(InvalidInput):
+    """A writer's error that already knows its file, line, column and value (a format that
+    reads several rows or files per record says exactly which one is at fault)."""
+
+    def __init__(self, error: RowError):
+        super().__init__(str(error))
+        self.error = error
+
+
 class ImportRejected(InvalidInput):
     """Bad rows in an all-or-nothing import: the first one named, the rest carried along."""
 
@@ -297,6 +306,10 @@ def _write_one(conn, table: Table, write: Writer, record: Record, result: Result
     conn.execute("SAVEPOINT import_row")
     try:
         written = write(conn, record)
+    except RowProblem as exc:
+        conn.execute("ROLLBACK TO import_row")
+        conn.execute("RELEASE import_row")
+        return exc.error
     except DaigouError as exc:
         conn.execute("ROLLBACK TO import_row")
         conn.execute("RELEASE import_row")
