@@ -90,7 +90,18 @@ def root(
 
 
 def _register() -> None:
-    from daigou_cli.cli import catalog, fx, inventory, orders, service, setup, shipping
+    from daigou_cli.cli import (
+        catalog,
+        check,
+        fx,
+        inventory,
+        orders,
+        purchase,
+        report,
+        service,
+        setup,
+        shipping,
+    )
 
     setup.register(app)
     app.add_typer(setup.config_app, name="config")
@@ -111,6 +122,10 @@ def _register() -> None:
 
     app.add_typer(notify.app, name="notify")
     app.add_typer(setup.db_app, name="db")
+    app.add_typer(purchase.app, name="purchase")
+    purchase.register(app)
+    check.register(app)
+    app.add_typer(report.app, name="report")
 
 
 _register()

@@ -14,6 +14,7 @@ DEFAULTS = {
     "customs_limit": "5000",
     "stale_shipment_days": "7",
     "expiring_days": "30",
+    "backorder_alert_days": "3",
     "cover_window_days": "28",
     "language": "zh-CN",
 }
@@ -27,6 +28,7 @@ HELP = {
     "customs_limit": "declared value per parcel (base currency) before customs trouble",
     "stale_shipment_days": "days without a tracking event before a shipment is late",
     "expiring_days": "days ahead that check and stock lots treat as expiring",
+    "backorder_alert_days": "days a back-ordered order may wait before check alerts",
     "cover_window_days": "days of past sales used for days_of_cover",
     "language": "notification template language (zh-CN or en)",
 }

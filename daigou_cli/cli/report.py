@@ -1,0 +1,62 @@
+"""`daigou report`: reports over the ledger, one command each. Every report takes --format;
+the ones over time take --period or --from/--to, and --as-of. Add a report as one command
+here calling one function in daigou_cli/core/reports/."""
+
+from typing import Optional
+
+import typer
+
+from daigou_cli.cli.common import AsOfOpt, DbOpt, FormatOpt, reading, show
+
+app = typer.Typer(help="Reports: stock aging, turnover and more.", no_args_is_help=True)
+
+ByOpt = typer.Option("sku", "--by", metavar="sku|category|zone", help="One row per SKU (default), category or zone.")
+PeriodOpt = typer.Option(None, "--period", help="2026, 2026-10, 2026-Q4, or the last 30d, 12w, 3m (default 90d).")
+FromOpt = typer.Option(None, "--from", metavar="DATE", help="First day of the window (instead of --period).")
+ToOpt = typer.Option(None, "--to", metavar="DATE", help="Last day of the window (default: --as-of or today).")
+
+
+@app.command("aging")
+def aging(
+    by: str = ByOpt,
+    expiring: Optional[str] = typer.Option(None, "--expiring", metavar="DAYS", help="Count units expiring within DAYS (30d, 2w; default config expiring_days)."),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Stock on hand by lot age (0–30, 31–90, 91–180, 180+ days): units and value, and what expires soon."""
+    from daigou_cli.core import clock
+    from daigou_cli.core.reports import aging as report
+
+    days = clock.parse_days(expiring, "--expiring") if expiring is not None else None
+    with reading(db) as ledger:
+        rows = report.aging(ledger.conn, ledger.as_of(as_of), by.strip().lower(), days)
+        _with_totals(ledger, rows, report.columns(by.strip().lower()), fmt, "Stock aging")
+
+
+@app.command("turnover")
+def turnover(
+    period: Optional[str] = PeriodOpt, start: Optional[str] = FromOpt, end: Optional[str] = ToOpt,
+    by: str = ByOpt,
+    slow_days: int = typer.Option(90, "--slow-days", min=1, help="Days of inventory above which stock is slow."),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Units sold, COGS, average inventory, turnover, days of inventory; slow and dead stock with a clearance action."""
+    from daigou_cli.core.reports import period as periods
+    from daigou_cli.core.reports import turnover as report
+
+    with reading(db) as ledger:
+        window = periods.window(ledger.tz, period, start, end, as_of)
+        rows = report.turnover(ledger.conn, window, by.strip().lower(), slow_days)
+        show(ledger, rows, report.columns(by.strip().lower()), fmt, f"Turnover {window['label']}")
+
+
+def _with_totals(ledger, rows: list[dict], columns: list[str], fmt: str | None, title: str) -> None:
+    """On a terminal, a footer with the sums of the units and value columns."""
+    from daigou_cli import output
+
+    chosen = output.resolve_format(fmt)
+    totals = None
+    if chosen == "table" and rows:
+        totals = {c: sum(r[c] for r in rows if r[c] is not None) for c in columns
+                  if c.startswith(("units", "value", "expiring_"))}
+        totals[columns[0]] = "total"
+    output.emit(rows, columns, chosen, ledger.tz, title, totals)
