@@ -60,3 +60,6 @@ def _with_totals(ledger, rows: list[dict], columns: list[str], fmt: str | None, 
                   if c.startswith(("units", "value", "expiring_"))}
         totals[columns[0]] = "total"
     output.emit(rows, columns, chosen, ledger.tz, title, totals)
+
+
+from daigou_cli.cli import report_money  # noqa: E402,F401  (profit, sales, stock, customers, receivables, monthly)

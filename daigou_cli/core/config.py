@@ -17,6 +17,7 @@ DEFAULTS = {
     "backorder_alert_days": "3",
     "cover_window_days": "28",
     "language": "zh-CN",
+    "channel_fee_rates": "",
 }
 HELP = {
     "base_currency": "currency every cost and report is converted to",
@@ -31,6 +32,7 @@ HELP = {
     "backorder_alert_days": "days a back-ordered order may wait before check alerts",
     "cover_window_days": "days of past sales used for days_of_cover",
     "language": "notification template language (zh-CN or en)",
+    "channel_fee_rates": "platform fees as a share of revenue, per channel: taobao:0.006,shopify:0.029",
 }
 
 
@@ -85,6 +87,12 @@ def validate(conn: sqlite3.Connection, key: str, value: str) -> str:
     elif key == "language":
         if value not in ("zh-CN", "en"):
             raise InvalidInput("language: must be zh-CN or en")
+    elif key == "channel_fee_rates":
+        from decimal import Decimal
+
+        from daigou_cli.core.reports.profit import fee_rates
+
+        value = ",".join(f"{k}:{Decimal(v).scaleb(-6).normalize():f}" for k, v in fee_rates(value).items())
     else:
         try:
             if float(value) < 0:
