@@ -62,4 +62,26 @@ def _with_totals(ledger, rows: list[dict], columns: list[str], fmt: str | None, 
     output.emit(rows, columns, chosen, ledger.tz, title, totals)
 
 
+@app.command("carriers")
+def carriers(
+    period: Optional[str] = PeriodOpt, start: Optional[str] = FromOpt, end: Optional[str] = ToOpt,
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Carrier scorecard for parcels shipped in the window: on-time %, transit days p50/p90, exception/lost/returned %, cost per kg, refunds.
+
+    On time: delivered within the carrier's promised days (carrier add --days MIN-MAX, the
+    MAX); parcels still travelling within their promise are not judged yet, lost/returned
+    ones and ones travelling past it count as late. Outcomes are as of --as-of (default now).
+    Refunds: refunds of returns, split over the parcels that carried the returned units.
+    Amounts are in the base currency.
+    """
+    from daigou_cli.core.reports import carriers as report
+    from daigou_cli.core.reports import period as periods
+
+    with reading(db) as ledger:
+        window = periods.window(ledger.tz, period, start, end, as_of)
+        rows = report.carriers(ledger.conn, window, ledger.as_of(as_of))
+        show(ledger, rows, report.COLUMNS, fmt, f"Carriers {window['label']}")
+
+
 from daigou_cli.cli import report_money  # noqa: E402,F401  (profit, sales, stock, customers, receivables, monthly)
