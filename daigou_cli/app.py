@@ -126,6 +126,9 @@ def _register() -> None:
     purchase.register(app)
     check.register(app)
     app.add_typer(report.app, name="report")
+    from daigou_cli.cli import history
+
+    app.add_typer(history.app, name="history")
 
 
 _register()

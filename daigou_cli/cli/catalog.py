@@ -1,6 +1,6 @@
 """`daigou location|product|supplier`: the catalogue and where stock is kept."""
 
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -92,6 +92,8 @@ def product_edit(
     warranty_days: Optional[str] = typer.Option(None, "--warranty-days"),
     supplier: Optional[str] = typer.Option(None, "--supplier"),
     pack_size: Optional[str] = typer.Option(None, "--pack-size"),
+    event: Optional[List[str]] = typer.Option(None, "--event", metavar="NAME", help="Tag for a calendar event (double11, 618, cny, black_friday): forecasts apply last year's uplift. Repeat for more."),
+    no_event: Optional[List[str]] = typer.Option(None, "--no-event", metavar="NAME", help="Remove an event tag."),
     db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Change a product's catalogue fields (the ledger's history is untouched)."""
@@ -99,9 +101,16 @@ def product_edit(
                              weight=weight, reorder_point=reorder_point, reorder_qty=reorder_qty,
                              lead_days=lead_days, shelf_life_days=shelf_life_days,
                              warranty_days=warranty_days, supplier=supplier, pack_size=pack_size)
+    tagging = bool(event or no_event)
     with writing(db, fmt) as ledger:
-        record = catalog.edit_product(ledger.conn, sku, fields)
-    done(ledger, record, f"product {record['sku']} updated", fmt, quiet)
+        record = catalog.edit_product(ledger.conn, sku, fields) if fields or not tagging \
+            else catalog.show_product(ledger.conn, sku)
+        if tagging:
+            from daigou_cli.core.forecast import tags
+
+            record["events"] = tags.set_sku_events(ledger.conn, record["sku"], event or [], no_event or [])
+    note = f" (events: {' '.join(record['events']) or 'none'})" if tagging else ""
+    done(ledger, record, f"product {record['sku']} updated{note}", fmt, quiet)
 
 
 @product_app.command("list")

@@ -85,3 +85,6 @@ def carriers(
 
 
 from daigou_cli.cli import report_money  # noqa: E402,F401  (profit, sales, stock, customers, receivables, monthly)
+from daigou_cli.cli.forecast import forecast as _forecast  # noqa: E402  (demand, reorder points, backtest)
+
+app.command("forecast")(_forecast)

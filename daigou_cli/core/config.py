@@ -17,6 +17,13 @@ DEFAULTS = {
     "backorder_alert_days": "3",
     "cover_window_days": "28",
     "language": "zh-CN",
+    "service_level": "0.95",
+    "cover_days": "28",
+    "order_cost": "50",
+    "holding_rate": "0.25",
+    "lead_days": "14",
+    "lead_time_cv": "0.2",
+    "event_uplift_cap": "4",
     "channel_fee_rates": "",
 }
 HELP = {
@@ -32,6 +39,13 @@ HELP = {
     "backorder_alert_days": "days a back-ordered order may wait before check alerts",
     "cover_window_days": "days of past sales used for days_of_cover",
     "language": "notification template language (zh-CN or en)",
+    "service_level": "share of lead times a computed reorder point should cover without running out",
+    "cover_days": "days of forecast demand an order brings at least (order-up-to = reorder point + this)",
+    "order_cost": "cost of placing one purchase order, base currency (for the EOQ)",
+    "holding_rate": "cost of holding stock for a year, as a share of its unit cost (for the EOQ)",
+    "lead_days": "days from ordering to stock in hand when neither product nor supplier says",
+    "lead_time_cv": "lead-time spread (standard deviation / mean) until deliveries measure it",
+    "event_uplift_cap": "largest factor an event (double11, cny ...) may multiply a forecast by",
     "channel_fee_rates": "platform fees as a share of revenue, per channel: taobao:0.006,shopify:0.029",
 }
 
@@ -84,6 +98,18 @@ def validate(conn: sqlite3.Connection, key: str, value: str) -> str:
         from daigou_cli.core.service_views import parse_business_hours
 
         parse_business_hours(value)
+    elif key == "service_level":
+        try:
+            if not 0.5 <= float(value) < 1:
+                raise ValueError
+        except ValueError:
+            raise InvalidInput(f"service_level: {value!r} must be a share from 0.5 to below 1, like 0.95") from None
+    elif key == "event_uplift_cap":
+        try:
+            if float(value) < 1:
+                raise ValueError
+        except ValueError:
+            raise InvalidInput(f"event_uplift_cap: {value!r} must be a number ≥ 1") from None
     elif key == "language":
         if value not in ("zh-CN", "en"):
             raise InvalidInput("language: must be zh-CN or en")

@@ -30,7 +30,8 @@ def void(conn: sqlite3.Connection, target_id, reason: str, at: str) -> dict:
         raise Refused(f"entry {target['id']}: already voided by entry {voided[0]}")
     if target["kind"] == "void":
         raise Refused(f"entry {target['id']}: is itself a void; record the fact again instead")
-    if target["kind"] not in STOCK_KINDS + ("fx",):
+    # A history import (sales_history rows) is withdrawn whole: forecasts skip voided imports.
+    if target["kind"] not in STOCK_KINDS + ("fx", "history"):
         raise Refused(f"entry {target['id']}: a {target['kind']} cannot be voided")
     if at < target["at"]:
         raise InvalidInput(f"--at: the void cannot be earlier than entry {target['id']} itself")

@@ -97,9 +97,23 @@ class _Prices:
         return money.convert(row["last_cost"], cur, rate, self.base) if rate is not None else None
 
 
-def _positions(conn: sqlite3.Connection, as_of: str, supplier: str | None = None) -> list[sqlite3.Row]:
+def _positions(conn: sqlite3.Connection, as_of: str, supplier: str | None = None) -> list:
     supplier_id = catalog.supplier_id(conn, supplier) if supplier else None
-    return asof.query(conn, _POSITIONS, {"supplier": supplier_id}, as_of).fetchall()
+    return _computed_points(conn, as_of, asof.query(conn, _POSITIONS, {"supplier": supplier_id}, as_of).fetchall())
+
+
+def _computed_points(conn: sqlite3.Connection, as_of: str, rows: list) -> list:
+    """A SKU without a reorder point set by hand gets the one its demand forecast implies
+    (daigou_cli/core/forecast): reorder point s, and reorder qty = order-up-to S − s, so the
+    suggestion brings the position up to S. A hand-set point always wins; a SKU nobody has
+    ordered gets none."""
+    missing = [r["sku"] for r in rows if r["reorder_point"] is None]
+    if not missing:
+        return rows
+    from daigou_cli.core.forecast.report import computed_policies
+
+    computed = computed_policies(conn, as_of, missing)
+    return [dict(r) | computed[r["sku"]] if r["sku"] in computed else r for r in rows]
 
 
 def _cost_fields(row, prices: _Prices, qty: int) -> dict:
