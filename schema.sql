@@ -750,9 +750,11 @@ GROUP BY l.id, m.location;
 
 DROP VIEW IF EXISTS stock_on_hand;
 CREATE VIEW stock_on_hand AS
-SELECT sku, location, SUM(qty) AS on_hand, SUM(value_base) AS value_base
-FROM lot_balances
-GROUP BY sku, location;
+-- Grouped by the columns callers filter on, so `WHERE sku = ?` reads one SKU's movements.
+SELECT m.sku, m.location, SUM(m.qty) AS on_hand, SUM(m.qty * l.unit_cost_base) AS value_base
+FROM movements m JOIN lots l ON l.id = m.lot_id
+WHERE m.at <= (SELECT as_of FROM as_of_clock)
+GROUP BY m.sku, m.location;
 
 DROP VIEW IF EXISTS reservation_balances;
 CREATE VIEW reservation_balances AS
@@ -789,24 +791,31 @@ WHERE open_qty > 0 GROUP BY sku, location;
 -- has no stock anywhere yet.
 DROP VIEW IF EXISTS stock_levels;
 CREATE VIEW stock_levels AS
+-- One row per SKU and place it has been or is coming to. The sums are correlated
+-- subqueries on (sku, location) indexes, so `WHERE sku = ?` (every order taken asks)
+-- reads that SKU's facts only, however big the ledger grows.
 WITH incoming AS (
-    SELECT i.sku, COALESCE(i.location, (SELECT MIN(h.location) FROM stock_on_hand h
+    SELECT i.sku, COALESCE(i.location, (SELECT MIN(h.location) FROM movements h
                                         WHERE h.sku = i.sku)) AS location, SUM(i.qty) AS qty
     FROM purchase_incoming i GROUP BY 1, 2
 ), places AS (
-    SELECT sku, location FROM stock_on_hand
+    SELECT DISTINCT sku, location FROM movements WHERE at <= (SELECT as_of FROM as_of_clock)
     UNION SELECT sku, location FROM incoming
+), sums AS (
+    SELECT p.sku, p.location,
+           (SELECT COALESCE(SUM(m.qty), 0) FROM movements m WHERE m.sku = p.sku AND m.location = p.location
+             AND m.at <= (SELECT as_of FROM as_of_clock)) AS on_hand,
+           (SELECT COALESCE(SUM(m.qty * l.unit_cost_base), 0) FROM movements m JOIN lots l ON l.id = m.lot_id
+             WHERE m.sku = p.sku AND m.location = p.location
+             AND m.at <= (SELECT as_of FROM as_of_clock)) AS value_base,
+           (SELECT COALESCE(SUM(r.qty), 0) FROM reservations r WHERE r.sku = p.sku AND r.location = p.location
+             AND r.at <= (SELECT as_of FROM as_of_clock)) AS reserved,
+           (SELECT COALESCE(SUM(i.qty), 0) FROM incoming i WHERE i.sku = p.sku AND i.location IS p.location)
+               AS incoming
+    FROM places p
 )
-SELECT p.sku, p.location, COALESCE(s.on_hand, 0) AS on_hand,
-       COALESCE(r.reserved, 0) AS reserved,
-       COALESCE(s.on_hand, 0) - COALESCE(r.reserved, 0) AS available,
-       COALESCE(i.qty, 0) AS incoming,
-       COALESCE(s.value_base, 0) AS value_base
-FROM places p
-LEFT JOIN stock_on_hand s ON s.sku = p.sku AND s.location = p.location
-LEFT JOIN (SELECT sku, location, SUM(qty) AS reserved FROM reservation_balances GROUP BY sku, location) r
-       ON r.sku = p.sku AND r.location = p.location
-LEFT JOIN incoming i ON i.sku = p.sku AND i.location IS p.location;
+SELECT sku, location, on_hand, reserved, on_hand - reserved AS available, incoming, value_base
+FROM sums;
 
 DROP VIEW IF EXISTS order_cancellations;
 CREATE VIEW order_cancellations AS
@@ -814,73 +823,72 @@ SELECT order_id, MIN(at) AS at, note AS reason FROM order_events
 WHERE kind = 'cancelled' AND at <= (SELECT as_of FROM as_of_clock)
 GROUP BY order_id;
 
--- Per order line: reserved now, shipped, returned, and what is back-ordered.
+-- Per order line: reserved now, shipped, returned, and what is back-ordered. Correlated
+-- subqueries (each an index lookup) rather than joins to grouped tables, so asking about
+-- one order reads that order's rows, not the whole ledger.
 DROP VIEW IF EXISTS order_line_status;
 CREATE VIEW order_line_status AS
-SELECT ol.id AS line_id, ol.order_id, ol.line_no, ol.sku, ol.qty, ol.price,
-       COALESCE(r.reserved, 0) AS reserved,
-       COALESCE(sh.qty, 0) AS shipped,
-       COALESCE(rt.qty, 0) AS returned,
-       CASE WHEN c.order_id IS NOT NULL THEN 0
-            ELSE ol.qty - COALESCE(r.reserved, 0) - COALESCE(sh.qty, 0) END AS backordered
-FROM order_lines ol
-JOIN orders o ON o.id = ol.order_id AND o.at <= (SELECT as_of FROM as_of_clock)
-LEFT JOIN (SELECT order_line_id, SUM(qty) AS reserved FROM reservation_balances
-           GROUP BY order_line_id) r ON r.order_line_id = ol.id
-LEFT JOIN (SELECT l.order_line_id, SUM(l.qty) AS qty FROM shipment_lines l
-           JOIN shipments s ON s.id = l.shipment_id WHERE s.at <= (SELECT as_of FROM as_of_clock)
-           GROUP BY l.order_line_id) sh ON sh.order_line_id = ol.id
-LEFT JOIN (SELECT l.order_line_id, SUM(l.qty) AS qty FROM return_lines l
-           JOIN returns x ON x.id = l.return_id WHERE x.at <= (SELECT as_of FROM as_of_clock)
-           GROUP BY l.order_line_id) rt ON rt.order_line_id = ol.id
-LEFT JOIN order_cancellations c ON c.order_id = ol.order_id;
+SELECT line_id, order_id, line_no, sku, qty, price, reserved, shipped, returned,
+       CASE WHEN cancelled THEN 0 ELSE qty - reserved - shipped END AS backordered
+FROM (
+    SELECT ol.id AS line_id, ol.order_id, ol.line_no, ol.sku, ol.qty, ol.price,
+           (SELECT COALESCE(SUM(r.qty), 0) FROM reservations r
+             WHERE r.order_line_id = ol.id AND r.at <= (SELECT as_of FROM as_of_clock)) AS reserved,
+           (SELECT COALESCE(SUM(l.qty), 0) FROM shipment_lines l JOIN shipments s ON s.id = l.shipment_id
+             WHERE l.order_line_id = ol.id AND s.at <= (SELECT as_of FROM as_of_clock)) AS shipped,
+           (SELECT COALESCE(SUM(l.qty), 0) FROM return_lines l JOIN returns x ON x.id = l.return_id
+             WHERE l.order_line_id = ol.id AND x.at <= (SELECT as_of FROM as_of_clock)) AS returned,
+           EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = ol.order_id AND e.kind = 'cancelled'
+                    AND e.at <= (SELECT as_of FROM as_of_clock)) AS cancelled
+    FROM order_lines ol
+    JOIN orders o ON o.id = ol.order_id AND o.at <= (SELECT as_of FROM as_of_clock)
+);
 
 -- Per parcel: the latest tracking status (info_received until a tracker says more),
 -- when it was delivered and how many days it took.
 DROP VIEW IF EXISTS shipment_status;
 CREATE VIEW shipment_status AS
-WITH ev AS (
-    SELECT * FROM shipment_events WHERE at <= (SELECT as_of FROM as_of_clock)
-)
 SELECT s.id, s.order_id, s.carrier, s.service, s.tracking, s.location, s.cost, s.weight_g,
        s.declared, s.insured, s.at AS shipped_at,
        -- trackers report out of order: a final status (delivered, returned, lost) wins
-       COALESCE((SELECT status FROM ev WHERE ev.shipment_id = s.id
-                 ORDER BY status IN ('delivered', 'returned', 'lost') DESC, at DESC, id DESC LIMIT 1),
-                'info_received') AS status,
-       (SELECT MIN(at) FROM ev WHERE ev.shipment_id = s.id AND status = 'delivered') AS delivered_at,
-       COALESCE((SELECT MAX(at) FROM ev WHERE ev.shipment_id = s.id), s.at) AS last_event_at
+       COALESCE((SELECT ev.status FROM shipment_events ev
+                  WHERE ev.shipment_id = s.id AND ev.at <= (SELECT as_of FROM as_of_clock)
+                  ORDER BY ev.status IN ('delivered', 'returned', 'lost') DESC, ev.at DESC, ev.id DESC
+                  LIMIT 1), 'info_received') AS status,
+       (SELECT MIN(ev.at) FROM shipment_events ev WHERE ev.shipment_id = s.id AND ev.status = 'delivered'
+          AND ev.at <= (SELECT as_of FROM as_of_clock)) AS delivered_at,
+       COALESCE((SELECT MAX(ev.at) FROM shipment_events ev WHERE ev.shipment_id = s.id
+                  AND ev.at <= (SELECT as_of FROM as_of_clock)), s.at) AS last_event_at
 FROM shipments s
 WHERE s.at <= (SELECT as_of FROM as_of_clock);
 
 -- Per order: money and the derived state (exactly the states PRODUCT.md lists).
+-- Refunds (negative payments) lower what was paid and, on an order that stands, what is
+-- owed: a refund after a return or as a discount never makes a balance due again.
 DROP VIEW IF EXISTS order_summary;
 CREATE VIEW order_summary AS
-WITH lines AS (
-    SELECT order_id, SUM(qty * price) AS total, SUM(qty) AS units, SUM(reserved) AS reserved,
-           SUM(backordered) AS backordered, SUM(shipped) AS shipped, SUM(returned) AS returned
-    FROM order_line_status GROUP BY order_id
-), money AS (
-    -- Refunds (negative payments) lower what was paid and, on an order that stands, what
-    -- is owed: a refund after a return or as a discount never makes a balance due again.
-    SELECT order_id, SUM(MAX(amount, 0)) AS paid_in, SUM(MAX(-amount, 0)) AS refunded
-    FROM payments WHERE at <= (SELECT as_of FROM as_of_clock) GROUP BY order_id
-), t AS (
-    SELECT o.id, o.customer_id, o.channel, o.external_id, o.currency, o.priority, o.due, o.ship_to,
-           o.at, l.total, l.units, l.reserved, l.backordered, l.shipped, l.returned,
-           COALESCE(m.paid_in, 0) AS paid_in, COALESCE(m.refunded, 0) AS refunded,
-           COALESCE(m.paid_in, 0) - COALESCE(m.refunded, 0) AS paid, c.order_id IS NOT NULL AS cancelled,
+WITH t AS (
+    SELECT o.id, o.customer_id, o.channel, o.external_id, o.currency, o.priority, o.due, o.ship_to, o.at,
+           l.total, l.units, l.reserved, l.backordered, l.shipped, l.returned,
+           (SELECT COALESCE(SUM(MAX(amount, 0)), 0) FROM payments
+             WHERE order_id = o.id AND at <= (SELECT as_of FROM as_of_clock)) AS paid_in,
+           (SELECT COALESCE(SUM(MAX(-amount, 0)), 0) FROM payments
+             WHERE order_id = o.id AND at <= (SELECT as_of FROM as_of_clock)) AS refunded,
+           EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.kind = 'cancelled'
+                    AND e.at <= (SELECT as_of FROM as_of_clock)) AS cancelled,
            COALESCE((SELECT MIN(ss.status = 'delivered') FROM shipment_status ss WHERE ss.order_id = o.id), 0)
                AS delivered
     FROM orders o
-    JOIN lines l ON l.order_id = o.id
-    LEFT JOIN money m ON m.order_id = o.id
-    LEFT JOIN order_cancellations c ON c.order_id = o.id
+    -- SQLite pushes `WHERE id = ?` down into this grouped subquery: one order reads its own lines
+    JOIN (SELECT order_id, SUM(qty * price) AS total, SUM(qty) AS units, SUM(reserved) AS reserved,
+                 SUM(backordered) AS backordered, SUM(shipped) AS shipped, SUM(returned) AS returned
+          FROM order_line_status GROUP BY order_id) l ON l.order_id = o.id
+    WHERE o.at <= (SELECT as_of FROM as_of_clock)
 )
 SELECT id, customer_id, channel, external_id, currency, priority, due, ship_to, at AS created_at,
-       total, paid, refunded, units, reserved, backordered, shipped, returned, delivered,
+       total, paid_in - refunded AS paid, refunded, units, reserved, backordered, shipped, returned, delivered,
        CASE WHEN cancelled THEN 0 ELSE MAX(total - paid_in, 0) END AS balance_due,
-       CASE WHEN cancelled THEN paid ELSE MAX(paid_in - total, 0) END AS refund_due,
+       CASE WHEN cancelled THEN paid_in - refunded ELSE MAX(paid_in - total, 0) END AS refund_due,
        CASE
            WHEN cancelled THEN 'cancelled'
            WHEN returned > 0 AND returned >= shipped THEN 'returned'

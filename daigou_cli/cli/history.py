@@ -80,10 +80,9 @@ def history_tag(
 
     One SKU at a time: daigou product edit SKU --event double11.
     """
-    from daigou_cli.core.forecast import demand, tags
+    from daigou_cli.core.forecast import tags
 
     with writing(db, fmt) as ledger:
-        demand.ensure_tables(ledger.conn)
         r = tags.set_category_events(ledger.conn, category, event or [], no_event or [])
     done(ledger, r, f"category {r['category']} ({r['skus']} SKUs): events {' '.join(r['events']) or 'none'}",
          fmt, quiet)

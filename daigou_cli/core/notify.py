@@ -77,21 +77,6 @@ STATUS_WORDS = {
 }
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """A ledger created at this schema version before notifications existed gets their
-    tables now (schema.sql is idempotent), inside the caller's transaction if any."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'notification_status'").fetchone():
-        return
-    from daigou_cli.core.db import schema_sql, transaction
-    from daigou_cli.core.migrations import split_statements
-
-    if not conn.in_transaction:
-        with transaction(conn):
-            return ensure_schema(conn)
-    for statement in split_statements(schema_sql()):
-        conn.execute(statement)
-
-
 # ----------------------------------------------------------------- templates
 
 def _kind(text: str, field: str = "KIND") -> str:
@@ -120,13 +105,11 @@ def template(conn: sqlite3.Connection, kind: str, language: str) -> dict:
 
 
 def list_templates(conn: sqlite3.Connection, language: str | None = None) -> list[dict]:
-    ensure_schema(conn)
     langs = [_language(conn, language)] if language else list(LANGUAGES)
     return [template(conn, kind, lang) for kind in KINDS for lang in langs]
 
 
 def show_template(conn: sqlite3.Connection, kind: str, language: str | None = None) -> dict:
-    ensure_schema(conn)
     record = template(conn, _kind(kind), _language(conn, language))
     return record | {"placeholders": ", ".join("{%s}" % p for p in PLACEHOLDERS)}
 
@@ -146,7 +129,6 @@ def _check_text(text: str, field: str) -> str:
 def set_template(conn: sqlite3.Connection, kind: str, language: str | None, subject: str | None,
                  body: str | None) -> dict:
     """Override a built-in template; what is not given keeps its current text."""
-    ensure_schema(conn)
     kind, lang = _kind(kind), _language(conn, language)
     if subject is None and body is None:
         raise InvalidInput("notify template set: give --subject, --body or both")
@@ -166,7 +148,6 @@ def set_template(conn: sqlite3.Connection, kind: str, language: str | None, subj
 
 
 def reset_template(conn: sqlite3.Connection, kind: str, language: str | None) -> dict:
-    ensure_schema(conn)
     kind, lang = _kind(kind), _language(conn, language)
     gone = conn.execute("DELETE FROM notification_templates WHERE kind = ? AND language = ?", (kind, lang)).rowcount
     if not gone:
@@ -202,7 +183,6 @@ def queue(conn: sqlite3.Connection, kind: str, order_id: int, entry_id: int, at:
     """Queue the message an event deserves (None when it deserves none). `kind` is a
     notification kind, or 'payment' / 'cancelled' / any tracking status; facts: amount
     (minor units of the order's currency), shipment_id, reason."""
-    ensure_schema(conn)
     summary = conn.execute("SELECT s.*, c.name AS customer_name FROM order_summary s "
                            "JOIN customers c ON c.id = s.customer_id WHERE s.id = ?", (order_id,)).fetchone()
     shipment_id = facts.get("shipment_id")
@@ -258,7 +238,6 @@ def _row(row: sqlite3.Row) -> dict:
 def list_notifications(conn: sqlite3.Connection, pending: bool = False, order_id: int | None = None,
                        status: str | None = None, kind: str | None = None,
                        as_of: str = clock.END_OF_TIME) -> list[dict]:
-    ensure_schema(conn)
     if status and status not in ("pending", "sending", "sent"):
         raise InvalidInput(f"--status: {status!r} is not pending, sending or sent")
     sql = _LIST_SQL + ("WHERE (:pending = 0 OR n.status <> 'sent') AND (:order IS NULL OR n.order_id = :order) "
@@ -270,7 +249,6 @@ def list_notifications(conn: sqlite3.Connection, pending: bool = False, order_id
 
 
 def show_notification(conn: sqlite3.Connection, ref) -> dict:
-    ensure_schema(conn)
     text = str(ref or "").strip().lstrip("#")
     row = conn.execute(_LIST_SQL + "WHERE n.id = ?", (int(text),)).fetchone() if text.isdigit() else None
     if row is None:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from daigou_cli.core import clock, config
 from daigou_cli.core.db import transaction
 from daigou_cli.core.errors import InvalidInput, Refused
-from daigou_cli.core.notify import ensure_schema
 
 SENT, FAILED, UNKNOWN = "sent", "failed", "unknown"
 RESULT_COLUMNS = ["id", "order_id", "customer", "kind", "result", "detail", "subject"]
@@ -224,7 +223,6 @@ def send(conn: sqlite3.Connection, transport, limit: int | None = None,
     """Send every pending message, oldest first, yielding one result per message as it goes:
     sent, failed (stays pending), skipped (the transport cannot reach this customer) or
     in_doubt (claimed by a sender that never finished; not sent again unless retry_unknown)."""
-    ensure_schema(conn)
     tz = config.get(conn, "timezone")
     rows = conn.execute(_QUEUE_SQL).fetchall()
     retry = {}
@@ -271,7 +269,6 @@ def send(conn: sqlite3.Connection, transport, limit: int | None = None,
 def mark(conn: sqlite3.Connection, ref, how: str, note: str | None = None) -> dict:
     """The user's word on a message: `sent` (told the customer another way, or checked that
     an in-doubt one arrived) or `unsent` (an in-doubt one did not go out: send it again)."""
-    ensure_schema(conn)
     text = str(ref or "").strip().lstrip("#")
     row = conn.execute("SELECT * FROM notification_status WHERE id = ?",
                        (int(text),)).fetchone() if text.isdigit() else None

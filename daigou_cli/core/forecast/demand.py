@@ -40,18 +40,6 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
                         (name,)).fetchone() is not None
 
 
-def ensure_tables(conn: sqlite3.Connection) -> None:
-    """Create the forecasting tables in a ledger from before they existed (schema.sql uses
-    IF NOT EXISTS throughout, so applying it again changes nothing else)."""
-    if has_table(conn, "sales_history") and has_table(conn, "event_tags"):
-        return
-    from daigou_cli.core.db import schema_sql
-    from daigou_cli.core.migrations import split_statements
-
-    for statement in split_statements(schema_sql()):
-        conn.execute(statement)
-
-
 def origin_day(as_of: str, tz: str) -> date:
     """The last day of history: the --as-of date, else yesterday (today is not over yet)."""
     if as_of == clock.END_OF_TIME:

@@ -15,9 +15,6 @@ def _now() -> str:
 
 def set_sku_events(conn: sqlite3.Connection, sku: str, add=(), remove=()) -> list[str]:
     """Tag (and untag) one SKU; returns its events now, its own and its category's."""
-    from daigou_cli.core.forecast.demand import ensure_tables
-
-    ensure_tables(conn)
     sku = catalog.product_row(conn, sku)["sku"]
     for name in add:
         conn.execute("INSERT OR IGNORE INTO event_tags(event, sku, created_at) VALUES (?, ?, ?)",

@@ -9,23 +9,7 @@ import sqlite3
 from daigou_cli.core import clock, customers
 from daigou_cli.core.errors import InvalidInput
 
-# Also in schema.sql; repeated here because a ledger created at schema version 4 before this
-# table existed is not upgraded again (CREATE TABLE IF NOT EXISTS makes this harmless).
-CUSTOMER_IDS = """
-CREATE TABLE IF NOT EXISTS customer_ids (
-    channel     TEXT NOT NULL,
-    platform_id TEXT NOT NULL,
-    customer_id INTEGER NOT NULL REFERENCES customers(id),
-    created_at  TEXT NOT NULL,
-    PRIMARY KEY (channel, platform_id)
-)"""
-CUSTOMER_IDS_INDEX = "CREATE INDEX IF NOT EXISTS customer_ids_customer ON customer_ids(customer_id)"
 _MAINLAND = re.compile(r"^(?:\+?86|0086)?(1\d{10})$")
-
-
-def ensure_table(conn: sqlite3.Connection) -> None:
-    conn.execute(CUSTOMER_IDS)
-    conn.execute(CUSTOMER_IDS_INDEX)
 
 
 def phone_forms(phone: str) -> list[str]:
@@ -48,7 +32,6 @@ def match(conn: sqlite3.Connection, channel: str, buyer) -> int:
     name; else a new customer."""
     found: dict[str, int | None] = {}
     if buyer.platform_id:
-        ensure_table(conn)  # here, inside the import's savepoint: a dry run leaves no trace
         found["platform_id"] = _one(conn, "SELECT customer_id FROM customer_ids WHERE channel = ? AND platform_id = ?",
                                     (channel, buyer.platform_id))
     if buyer.phone:

@@ -14,7 +14,7 @@ from datetime import date
 
 from daigou_cli.core import clock, config, money
 from daigou_cli.core.errors import InvalidInput
-from daigou_cli.core.forecast.demand import ensure_tables, has_table
+from daigou_cli.core.forecast.demand import has_table
 from daigou_cli.core.importers.common import ImportRejected, Layout, Result, RowError, Table
 from daigou_cli.core.ledger import record_entry
 
@@ -144,7 +144,6 @@ def load(conn: sqlite3.Connection, table: Table, *, skip_invalid: bool = False, 
         raise ImportRejected(result)
     result.actions["added"] = len(fresh)
     if fresh and not dry_run:
-        ensure_tables(conn)
         entry = record_entry(conn, "history", clock.to_db(clock.now_utc()),
                              f"history import {table.source}: {len(fresh)} row{'' if len(fresh) == 1 else 's'}")
         conn.executemany("INSERT INTO sales_history(entry_id, currency, date, sku, qty, revenue, channel) "
