@@ -119,3 +119,19 @@ def test_a_new_check_is_one_function(store, monkeypatch):
     result = store("check --as-of 2026-10-02")
     assert result.exit_code == 1
     assert lines(result) == ["error demo x: checked on 2026-10-02"]
+
+
+def test_stale_shipments(store):
+    store.run("stock add SHI-50 10 --cost 200 --at 2026-10-01")
+    store.run("stock add ROYCE 3 --cost 50 --at 2026-10-01")
+    order = store.run("order new 王芳 ROYCE:1@88 --deposit 88 --at 2026-10-02 -q").stdout.strip()
+    store.run(f"ship {order} --carrier EMS --tracking EE1CN --at 2026-10-02T18:00")
+    store.run("shipment event EE1CN in_transit --at 2026-10-03T09:00")
+    # six days without news: late once stale_shipment_days (7) is passed, not before
+    store.run("check --as-of 2026-10-09 --quiet")
+    result = store("check --as-of 2026-10-11")
+    assert result.exit_code == 1
+    assert lines(result) == [
+        f"warning stale_shipment EE1CN: EMS EE1CN (order {order}, 王芳): in_transit, no tracking news for 8 days"]
+    store.run("shipment event EE1CN delivered --at 2026-10-11T10:00")
+    assert store.json("check --as-of 2026-10-12") == []

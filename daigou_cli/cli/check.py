@@ -13,7 +13,8 @@ def check(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing when nothing needs action."),
     as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
-    """Low stock, back-orders waiting, expiring lots, balances past due: exit 1 when any.
+    """Low stock, back-orders waiting, expiring lots, balances past due, stale shipments, overdue
+    tickets: exit 1 when any.
 
     One line per alert (severity, kind, ref, message), or --format table|csv|json (json: a
     list of {kind, ref, message, severity}). With nothing to act on: exit 0, and with --quiet

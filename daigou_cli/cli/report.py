@@ -62,6 +62,33 @@ def _with_totals(ledger, rows: list[dict], columns: list[str], fmt: str | None, 
     output.emit(rows, columns, chosen, ledger.tz, title, totals)
 
 
+@app.command("service")
+def service(
+    period: Optional[str] = PeriodOpt, start: Optional[str] = FromOpt, end: Optional[str] = ToOpt,
+    by: str = typer.Option("channel", "--by", metavar="channel|faq", help="One row per channel and `all` (default), or the most-used FAQ entries."),
+    top: int = typer.Option(5, "--top", min=1, help="How many FAQ entries to rank."),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
+) -> None:
+    """Customer service: tickets opened/closed, median first response and resolution hours, SLA met %, by channel; most-used FAQ entries."""
+    from daigou_cli import output
+    from daigou_cli.core.errors import InvalidInput
+    from daigou_cli.core.reports import period as periods
+    from daigou_cli.core.reports import service as report
+
+    choice = by.strip().lower()
+    if choice not in ("channel", "faq"):
+        raise InvalidInput(f"--by: {by!r} is not channel or faq")
+    with reading(db) as ledger:
+        window = periods.window(ledger.tz, period, start, end, as_of)
+        faq = report.top_faq(ledger.conn, window, top)
+        if choice == "faq":
+            show(ledger, faq, report.FAQ_COLUMNS, fmt, f"Most-used FAQ {window['label']}")
+            return
+        show(ledger, report.service(ledger.conn, window), report.COLUMNS, fmt, f"Customer service {window['label']}")
+        if output.resolve_format(fmt) == "table" and faq:
+            show(ledger, faq, report.FAQ_COLUMNS, "table", "Most-used FAQ")
+
+
 @app.command("carriers")
 def carriers(
     period: Optional[str] = PeriodOpt, start: Optional[str] = FromOpt, end: Optional[str] = ToOpt,

@@ -110,3 +110,29 @@ def balances_past_due(ctx: Context) -> Iterable[dict]:
         yield problem("balance_due", f"order {r['id']}",
                       f"order {r['id']} ({r['customer']}): {money.format_amount(r['balance_due'], r['currency'])} "
                       f"{r['currency']} still due, {late} days after {r['due']}")
+
+
+@check
+def overdue_tickets(ctx: Context) -> Iterable[dict]:
+    """Open tickets whose customer has waited past sla_hours (business hours if set) for a reply."""
+    from daigou_cli.core.service_views import overdue_tickets as overdue
+
+    for t in overdue(ctx.conn, ctx.as_of):
+        waited = (ctx.now - t["waiting_since"]).total_seconds() / 3600
+        yield problem("overdue_ticket", f"ticket {t['id']}",
+                      f"ticket {t['id']} ({t['customer']}, {t['channel']}): {t['subject']} — waiting "
+                      f"{waited:.0f}h for a reply (due {t['due_at'].astimezone(clock.zone(ctx.tz)):%Y-%m-%d %H:%M})")
+
+
+@check
+def stale_shipments(ctx: Context) -> Iterable[dict]:
+    """Parcels with no tracking news for stale_shipment_days, or slower than the carrier promised."""
+    from daigou_cli.core.shipment_views import list_shipments
+
+    stale = _days("stale_shipment_days", ctx.conn)
+    for s in list_shipments(ctx.conn, ctx.as_of, late_only=True):
+        quiet = (ctx.now - s["last_event_at"]).days
+        why = (f"no tracking news for {quiet} days" if quiet > stale
+               else f"{s['transit_days']} days in transit, {s['carrier']} promised {s['promised_days']}")
+        yield problem("stale_shipment", s["tracking"],
+                      f"{s['carrier']} {s['tracking']} (order {s['order_id']}, {s['customer']}): {s['status']}, {why}")
