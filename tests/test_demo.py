@@ -34,13 +34,13 @@ def test_demo_builds_the_example_daigou(demo):
     assert sql(path, "SELECT count(*) FROM products") == [(22,)]
     assert sql(path, "SELECT code, region FROM locations ORDER BY code") == [("SH", "Shanghai"), ("TOKYO", "Tokyo")]
     assert sql(path, "SELECT currency, count(*) FROM lots GROUP BY currency ORDER BY currency") == [
-        ("JPY", 25), ("KRW", 9)]
+        ("JPY", 32), ("KRW", 9)]  # 25 receipts, then 7 lots from purchase orders received
     assert sql(path, "SELECT currency, count(*) FROM fx_rates GROUP BY currency ORDER BY currency") == [
         ("JPY", 8), ("KRW", 8)]
     # Japanese goods bought in Tokyo and sent home to Shanghai keep their yen lots;
     # two of the 14 sent home have since shipped to 王小明.
     assert sql(path, "SELECT location, SUM(qty) FROM movements WHERE sku = 'SHISEIDO-UB-50' "
-                     "GROUP BY location ORDER BY location") == [("SH", 12), ("TOKYO", 16)]
+                     "GROUP BY location ORDER BY location") == [("SH", 12), ("TOKYO", 22)]  # +6 from a purchase order
 
 
 def test_demo_has_orders_in_every_state(demo, daigou):
@@ -62,7 +62,7 @@ def test_demo_ledger_passes_db_check(demo, daigou):
 
 def test_dashboard_numbers_as_json(demo, daigou):
     path, numbers, _ = demo
-    assert (numbers["skus"], numbers["skus_in_stock"], numbers["base_currency"]) == (22, 21, "CNY")
+    assert (numbers["skus"], numbers["skus_in_stock"], numbers["base_currency"]) == (22, 22, "CNY")
     by_location = {p["location"]: p for p in numbers["locations"]}
     assert set(by_location) == {"TOKYO", "SH"}
     assert round(sum(Decimal(str(p["value"])) for p in by_location.values()), 2) == \
@@ -82,7 +82,7 @@ def test_dashboard_on_a_pipe_is_csv_of_the_key_numbers(daigou, tmp_path):
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == ["metric", "key", "name", "value", "currency", "detail"]
     assert rows[0] == {"metric": "skus", "key": "", "name": "", "value": "22", "currency": "",
-                            "detail": "21 in stock"}
+                            "detail": "22 in stock"}
     assert {(r["key"], r["currency"]) for r in rows if r["metric"] == "stock_value"} == {
         ("TOKYO", "CNY"), ("SH", "CNY"), ("total", "CNY")}
 
@@ -128,3 +128,11 @@ def test_dashboard_as_tables(daigou, tmp_path):
     for title in ("daigou: 22 SKUs", "Biggest stock values", "Low stock: reorder", "Expiring within 30 days"):
         assert title in out
     assert "资生堂红腰子精华 50ml" in out
+
+
+def test_demo_has_purchase_orders_one_still_in_transit(demo, daigou):
+    path, _, _ = demo
+    statuses = sorted(row["status"] for row in daigou.csv(f"purchase list --db {path}"))
+    assert statuses == ["open", "partially_received", "received"]
+    incoming = sum(int(row["incoming"]) for row in daigou.csv(f"stock list --db {path}"))
+    assert incoming == 22 + 5

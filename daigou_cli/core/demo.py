@@ -94,6 +94,9 @@ def fill(conn: sqlite3.Connection, folder: Path) -> None:
     from daigou_cli.core import demo_service
 
     demo_service.add_service(conn)
+    from daigou_cli.core.demo_purchasing import add_purchasing
+
+    add_purchasing(conn)
 
 
 # ----------------------------------------------------------------- dashboard
