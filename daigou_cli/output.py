@@ -97,20 +97,40 @@ def write_table(rows: list[dict], columns: list[str], tz: str, title: str | None
     from rich.console import Console
     from rich.table import Table
 
+    # On a terminal, fit its width; into a file or pipe, never wrap a row.
+    console = Console() if sys.stdout.isatty() else Console(width=400)
+    texts = [[cell_text(row.get(c), tz, "table") for c in columns] for row in rows]
+    shown = _fitting(columns, texts, console.width)
     table = Table(title=title, box=box.SIMPLE_HEAD, show_footer=bool(totals))
-    for column in columns:
+    for column in columns[:shown]:
         numeric = any(isinstance(r.get(column), (int, Decimal)) and not isinstance(r.get(column), bool)
                       for r in rows)
         footer = cell_text((totals or {}).get(column), tz, "table")
         table.add_column(column, justify="right" if numeric else "left", footer=footer,
                          min_width=len(column), no_wrap=numeric)
-    for row in rows:
-        table.add_row(*[cell_text(row.get(c), tz, "table") for c in columns])
-    # On a terminal, fit its width; into a file or pipe, never wrap a row.
-    console = Console() if sys.stdout.isatty() else Console(width=400)
+    for cells in texts:
+        table.add_row(*cells[:shown])
     console.print(table)
     if not rows:
         console.print("[dim](nothing to show)[/dim]")
+    if shown < len(columns):
+        console.print(f"[dim]({len(columns) - shown} more columns: {', '.join(columns[shown:])}; "
+                      "widen the terminal or use --format csv)[/dim]")
+
+
+def _fitting(columns: list[str], texts: list[list[str]], width: int) -> int:
+    """How many leading columns fit the terminal at their natural width (CJK counted double):
+    columns are dropped from the right rather than squeezed to nothing."""
+    from rich.cells import cell_len
+
+    used, shown = 0, 0
+    for i, column in enumerate(columns):
+        natural = max([cell_len(column)] + [cell_len(line) for cells in texts for line in cells[i].splitlines()]) + 3
+        if shown and used + natural > width:
+            break
+        used += natural
+        shown += 1
+    return shown
 
 
 def emit(rows: list[dict], columns: list[str], fmt: str, tz: str, title: str | None = None,
