@@ -724,6 +724,44 @@ CREATE TRIGGER IF NOT EXISTS notification_attempts_no_replace BEFORE INSERT ON n
 WHEN EXISTS (SELECT 1 FROM notification_attempts WHERE (id = NEW.id))
 BEGIN SELECT RAISE(ABORT, 'notification_attempts is append-only: a row with that key exists'); END;
 
+------------------------------------------------------------------ caches
+-- Not facts: running totals kept by the triggers below in the same transaction as the
+-- facts they add up, so a write can ask "how many are here now, and what happens to that
+-- number after time T" without summing a SKU's whole history. Rebuildable from movements
+-- and reservations (`daigou db rebuild`); `daigou db check` verifies them row by row.
+-- Views never read them: views answer --as-of, these only the ledger as it stands.
+CREATE TABLE IF NOT EXISTS stock_balances (
+    sku      TEXT NOT NULL,
+    location TEXT NOT NULL,
+    on_hand  INTEGER NOT NULL DEFAULT 0,   -- SUM(movements.qty)
+    reserved INTEGER NOT NULL DEFAULT 0,   -- SUM(reservations.qty)
+    PRIMARY KEY (sku, location)
+) WITHOUT ROWID;
+
+-- The same sums per moment (facts dated at one instant add up to one row).
+CREATE TABLE IF NOT EXISTS stock_moments (
+    sku      TEXT NOT NULL,
+    location TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    on_hand  INTEGER NOT NULL DEFAULT 0,
+    reserved INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (sku, location, at)
+) WITHOUT ROWID;
+
+CREATE TRIGGER IF NOT EXISTS movements_cache AFTER INSERT ON movements BEGIN
+    INSERT INTO stock_balances(sku, location, on_hand) VALUES (NEW.sku, NEW.location, NEW.qty)
+        ON CONFLICT (sku, location) DO UPDATE SET on_hand = on_hand + excluded.on_hand;
+    INSERT INTO stock_moments(sku, location, at, on_hand) VALUES (NEW.sku, NEW.location, NEW.at, NEW.qty)
+        ON CONFLICT (sku, location, at) DO UPDATE SET on_hand = on_hand + excluded.on_hand;
+END;
+
+CREATE TRIGGER IF NOT EXISTS reservations_cache AFTER INSERT ON reservations BEGIN
+    INSERT INTO stock_balances(sku, location, reserved) VALUES (NEW.sku, NEW.location, NEW.qty)
+        ON CONFLICT (sku, location) DO UPDATE SET reserved = reserved + excluded.reserved;
+    INSERT INTO stock_moments(sku, location, at, reserved) VALUES (NEW.sku, NEW.location, NEW.at, NEW.qty)
+        ON CONFLICT (sku, location, at) DO UPDATE SET reserved = reserved + excluded.reserved;
+END;
+
 ------------------------------------------------------------------ derived state
 -- Every view reads facts up to (SELECT as_of FROM as_of_clock): the end of time here,
 -- any past moment when a command runs with --as-of (daigou_cli/core/asof.py inlines

@@ -191,3 +191,12 @@ def test_a_new_ledger_starts_at_the_latest_version(daigou):
     assert daigou.sql("PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert "pack_size" in [r[1] for r in daigou.sql("PRAGMA table_info(products)")]
     assert daigou.sql("PRAGMA journal_mode") == [("wal",)]
+
+
+def test_the_upgrade_fills_the_stock_caches_from_the_facts(daigou, v1):
+    """Schema 6 added caches: an older ledger gets them added up from its movements."""
+    daigou.run(f"stock list --db {v1}")
+    assert query(v1, "SELECT sku, location, on_hand, reserved FROM stock_balances ORDER BY sku, location") == [
+        ("POCKY", "SH", 23, 0), ("SHI-50", "SH", 4, 0), ("SHI-50", "TOKYO", 6, 0)]
+    assert query(v1, "SELECT SUM(on_hand) FROM stock_moments") == [(33,)]
+    assert daigou.run(f"db check --db {v1}").exit_code == 0

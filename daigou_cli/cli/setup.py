@@ -1,4 +1,4 @@
-"""Setup and integrity: init, demo, config, void, export, db check|backup."""
+"""Setup and integrity: init, demo, config, void, export, db check|backup|rebuild."""
 
 import sys
 from typing import Optional
@@ -18,7 +18,8 @@ from daigou_cli.cli.common import (
 )
 
 config_app = typer.Typer(help="Settings kept in the ledger (base_currency, timezone, ...).", no_args_is_help=True)
-db_app = typer.Typer(help="The ledger file itself: integrity check and online backup.", no_args_is_help=True)
+db_app = typer.Typer(help="The ledger file itself: integrity check, online backup, rebuilding caches.",
+                     no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -154,3 +155,16 @@ def db_backup(
     with reading(db) as ledger:
         r = maintenance.backup(ledger.conn, path, force)
         done(ledger, r, f"backed up to {r['path']} ({r['bytes']:,} bytes, {r['entries']} entries)", fmt, quiet)
+
+
+@db_app.command("rebuild")
+def db_rebuild(db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False) -> None:
+    """Throw away the stock caches (running totals beside movements and reservations) and
+    add them up again from the facts. Only needed if `db check` reports a cache problem,
+    e.g. after the file was edited by hand; the ledger itself is not touched."""
+    from daigou_cli.core import caches
+
+    with writing(db, fmt) as ledger:
+        counts = caches.rebuild(ledger.conn)
+    done(ledger, {"id": "caches"} | counts,
+         f"caches rebuilt: {counts['stock_balances']} stock balances, {counts['stock_moments']} moments", fmt, quiet)

@@ -59,6 +59,10 @@ def check(conn: sqlite3.Connection) -> list[dict]:
         " (SELECT COALESCE(SUM(qty), 0) FROM movements WHERE entry_id = v.entry_id) AS net"
         " FROM voids v WHERE net <> 0"):
         problems.append(_problem("void", f"entry {row['target']}", "void does not fully reverse its entry"))
+    from daigou_cli.core import caches
+
+    for row in caches.differences(conn):
+        problems.append(_problem("cache", row["ref"], row["message"]))
     for row in conn.execute("SELECT entry_id, rate FROM fx_rates"):
         try:
             if float(row["rate"]) <= 0:

@@ -4,7 +4,7 @@ covers new tables, indexes and triggers; views are always recreated)."""
 
 import sqlite3
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 STEPS = {}
 
 
@@ -41,6 +41,12 @@ def upgrade(conn: sqlite3.Connection, from_version: int, schema_sql: str) -> Non
             STEPS[version](conn)
     for statement in split_statements(schema_sql):
         conn.execute(statement)
+    if from_version:
+        # Caches (schema 6 on) are derived: an older ledger gets them filled from its facts,
+        # and any upgrade re-derives them rather than trusting what was there.
+        from daigou_cli.core import caches
+
+        caches.rebuild(conn)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

@@ -61,9 +61,9 @@ def find_order(conn: sqlite3.Connection, ref, field: str = "ORDER") -> sqlite3.R
 def available_at(conn: sqlite3.Connection, sku: str, region: str | None) -> list[tuple[str, int]]:
     """Locations with available units of `sku`: same region first, then the most stocked."""
     rows = conn.execute(
-        "SELECT s.location, s.available, l.region FROM stock_levels s JOIN locations l ON l.code = s.location "
-        "WHERE s.sku = ? AND s.available > 0 "
-        "ORDER BY (l.region = ? COLLATE NOCASE) DESC, s.available DESC, s.location",
+        "SELECT s.location, s.on_hand - s.reserved AS available, l.region FROM stock_balances s "
+        "JOIN locations l ON l.code = s.location WHERE s.sku = ? AND s.on_hand - s.reserved > 0 "
+        "ORDER BY (l.region = ? COLLATE NOCASE) DESC, available DESC, s.location",
         (sku, region or "")).fetchall()
     return [(r["location"], r["available"]) for r in rows]
 
@@ -250,9 +250,9 @@ def cancel(conn: sqlite3.Connection, ref, reason: str, at: str) -> dict:
         raise Refused(f"order {order['id']}: {summary['state']}; record a return instead of cancelling")
     entry = record_entry(conn, "cancel", at, why)
     held = conn.execute(
-        "SELECT r.order_line_id, r.sku, r.location, r.qty FROM reservation_balances r "
-        "JOIN order_lines ol ON ol.id = r.order_line_id WHERE ol.order_id = ? AND r.qty > 0",
-        (order["id"],)).fetchall()
+        "SELECT r.order_line_id, r.sku, r.location, SUM(r.qty) AS qty FROM order_lines ol "
+        "JOIN reservations r ON r.order_line_id = ol.id WHERE ol.order_id = ? "
+        "GROUP BY r.order_line_id, r.location HAVING SUM(r.qty) > 0", (order["id"],)).fetchall()
     for row in held:
         conn.execute("INSERT INTO reservations(entry_id, at, order_line_id, sku, location, qty) "
                      "VALUES (?, ?, ?, ?, ?, ?)", (entry, at, row["order_line_id"], row["sku"], row["location"], -row["qty"]))

@@ -69,13 +69,13 @@ def receive(conn: sqlite3.Connection, sku: str, qty, cost, at: str, currency: st
 
 
 def on_hand(conn: sqlite3.Connection, sku: str, location: str) -> int:
-    return conn.execute("SELECT COALESCE(SUM(qty), 0) FROM movements WHERE sku = ? AND location = ?",
-                        (sku, location)).fetchone()[0]
+    row = conn.execute("SELECT on_hand FROM stock_balances WHERE sku = ? AND location = ?", (sku, location)).fetchone()
+    return row[0] if row else 0
 
 
 def reserved(conn: sqlite3.Connection, sku: str, location: str) -> int:
-    return conn.execute("SELECT COALESCE(SUM(qty), 0) FROM reservations WHERE sku = ? AND location = ?",
-                        (sku, location)).fetchone()[0]
+    row = conn.execute("SELECT reserved FROM stock_balances WHERE sku = ? AND location = ?", (sku, location)).fetchone()
+    return row[0] if row else 0
 
 
 def take(conn: sqlite3.Connection, sku: str, location: str, qty: int, fefo: bool = False,
