@@ -23,7 +23,7 @@ def resolve_format(fmt: str | None) -> str:
 
     chosen = (fmt or os.environ.get("DAIGOU_FORMAT") or "").strip().lower()
     if not chosen:
-        return "table" if sys.stdout.isatty() else "csv"
+        return "table" if on_terminal() else "csv"
     if chosen not in FORMATS:
         where = "--format" if fmt else "$DAIGOU_FORMAT"
         raise UsageProblem(f"{where}: {fmt or chosen!r} is not one of table, csv, json")
@@ -91,57 +91,74 @@ def write_json(data, tz: str, out=None) -> None:
     out.write(text + "\n")
 
 
+def on_terminal() -> bool:
+    """Whether stdout is a terminal: decides the default format and whether a table fits a width."""
+    return sys.stdout.isatty()
+
+
 def write_table(rows: list[dict], columns: list[str], tz: str, title: str | None = None,
-                totals: dict | None = None) -> None:
+                totals: dict | None = None, keep: list[str] | None = None) -> None:
+    """A Rich table. `keep` names the columns to hold on to when the terminal is too narrow
+    for all of them, most important first; the rest give way first, from the right."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
     # On a terminal, fit its width; into a file or pipe, never wrap a row.
-    console = Console() if sys.stdout.isatty() else Console(width=400)
+    console = Console() if on_terminal() else Console(width=400)
     texts = [[cell_text(row.get(c), tz, "table") for c in columns] for row in rows]
-    shown = _fitting(columns, texts, console.width)
+    footers = [cell_text((totals or {}).get(c), tz, "table") for c in columns]
+    shown = _fitting(columns, texts + [footers], console.width, keep)
+    if shown and shown[0] != 0 and isinstance((totals or {}).get(columns[0]), str) and not footers[shown[0]]:
+        footers[shown[0]] = footers[0]  # the totals row keeps its label when its column is left out
     table = Table(title=title, box=box.SIMPLE_HEAD, show_footer=bool(totals))
-    for column in columns[:shown]:
+    for i in shown:
+        column = columns[i]
         numeric = any(isinstance(r.get(column), (int, Decimal)) and not isinstance(r.get(column), bool)
                       for r in rows)
-        footer = cell_text((totals or {}).get(column), tz, "table")
-        table.add_column(column, justify="right" if numeric else "left", footer=footer,
+        table.add_column(column, justify="right" if numeric else "left", footer=footers[i],
                          min_width=len(column), no_wrap=numeric)
     for cells in texts:
-        table.add_row(*cells[:shown])
+        table.add_row(*[cells[i] for i in shown])
     console.print(table)
     if not rows:
         console.print("[dim](nothing to show)[/dim]")
-    if shown < len(columns):
-        console.print(f"[dim]({len(columns) - shown} more columns: {', '.join(columns[shown:])}; "
+    left_out = [c for i, c in enumerate(columns) if i not in shown]
+    if left_out:
+        console.print(f"[dim]({len(left_out)} more columns: {', '.join(left_out)}; "
                       "widen the terminal or use --format csv)[/dim]")
 
 
-def _fitting(columns: list[str], texts: list[list[str]], width: int) -> int:
-    """How many leading columns fit the terminal at their natural width (CJK counted double):
-    columns are dropped from the right rather than squeezed to nothing."""
+def _fitting(columns: list[str], texts: list[list[str]], width: int,
+             keep: list[str] | None = None) -> list[int]:
+    """Which columns (their positions, in table order) fit the terminal at their natural width
+    (CJK counted double). Columns are dropped rather than squeezed to nothing: those not in
+    `keep` go first, from the right, then those in `keep` from its end."""
     from rich.cells import cell_len
 
-    used, shown = 0, 0
-    for i, column in enumerate(columns):
-        natural = max([cell_len(column)] + [cell_len(line) for cells in texts for line in cells[i].splitlines()]) + 3
+    wanted = [columns.index(c) for c in dict.fromkeys(keep or ()) if c in columns]
+    order = wanted + [i for i in range(len(columns)) if i not in wanted]
+    used, shown = 1, []  # the table's outer edge takes one cell
+    for i in order:
+        natural = max([cell_len(columns[i])] + [cell_len(line) for cells in texts
+                                                for line in cells[i].splitlines()]) + 3
         if shown and used + natural > width:
             break
         used += natural
-        shown += 1
-    return shown
+        shown.append(i)
+    return sorted(shown)
 
 
 def emit(rows: list[dict], columns: list[str], fmt: str, tz: str, title: str | None = None,
-         totals: dict | None = None) -> None:
-    """Print a read command's rows in the chosen format."""
+         totals: dict | None = None, keep: list[str] | None = None) -> None:
+    """Print a read command's rows in the chosen format; `keep` only matters to a table
+    (CSV and JSON always carry every column, in order)."""
     if fmt == "json":
         write_json([{c: row.get(c) for c in columns} | _extra(row, columns) for row in rows], tz)
     elif fmt == "csv":
         write_csv(rows, columns, tz)
     else:
-        write_table(rows, columns, tz, title, totals)
+        write_table(rows, columns, tz, title, totals, keep)
 
 
 def _extra(row: dict, columns: list[str]) -> dict:

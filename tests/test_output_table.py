@@ -21,5 +21,5 @@ def test_columns_that_do_not_fit_are_dropped_from_the_right_and_named(monkeypatc
 
 
 def test_fitting_counts_chinese_characters_as_two_cells():
-    assert output._fitting(["name"], [["资生堂红腰子"]], 15) == 1
-    assert output._fitting(["a", "name"], [["x", "资生堂红腰子精华精华"]], 20) == 1
+    assert output._fitting(["name"], [["资生堂红腰子"]], 15) == [0]
+    assert output._fitting(["a", "name"], [["x", "资生堂红腰子精华精华"]], 20) == [0]

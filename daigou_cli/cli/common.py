@@ -75,14 +75,16 @@ def writing(db: str | None, fmt: str | None = None):
 
 
 def show(ledger: Ledger, rows: list[dict], columns: list[str], fmt: str | None,
-         title: str | None = None, totals: bool = False) -> None:
+         title: str | None = None, totals: bool = False, keep: list[str] | None = None) -> None:
+    """A read command's rows; `keep` lists the columns a narrow terminal table holds on to
+    first (see output.write_table), CSV and JSON always carry them all."""
     chosen = output.resolve_format(fmt)
     total_row = None
     if totals and chosen == "table" and rows:
         from daigou_cli.core.inventory import totals as sum_columns
 
         total_row = sum_columns(rows, columns)
-    output.emit(rows, columns, chosen, ledger.tz, title, total_row)
+    output.emit(rows, columns, chosen, ledger.tz, title, total_row, keep)
 
 
 def done(ledger: Ledger, record: dict, message: str, fmt: str | None, quiet: bool) -> None:

@@ -21,6 +21,10 @@ app = typer.Typer(help="Stock: receive, adjust, move, write off; on hand, lots, 
 # Let "-2" reach the command as a number instead of being read as an unknown option.
 NUMBERS = {"ignore_unknown_options": True}
 LocationOpt = typer.Option(None, "--location", "-l", help="Location code (default: the only one, or config default_location).")
+# On a narrow terminal a table keeps these columns first, most important first (CSV/JSON keep all).
+# Rows are per location, so the location comes right after the two numbers that matter most.
+STOCK_KEEP = ["sku", "name", "on_hand", "available", "location", "reserved", "incoming", "days_of_cover"]
+LOT_KEEP = ["lot", "sku", "name", "qty", "expiry", "location", "days_to_expiry"]
 
 
 @app.command("add", context_settings=NUMBERS)
@@ -113,7 +117,7 @@ def stock_list(
 
     with reading(db) as ledger:
         rows = inventory.stock_list(ledger.conn, ledger.as_of(as_of), location, category, zone, low, total, sku)
-        show(ledger, rows, inventory.STOCK_COLUMNS, fmt, "Stock", totals=True)
+        show(ledger, rows, inventory.STOCK_COLUMNS, fmt, "Stock", totals=True, keep=STOCK_KEEP)
 
 
 @app.command("lots")
@@ -129,7 +133,7 @@ def lots(
     days = clock.parse_days(expiring, "--expiring") if expiring is not None else None
     with reading(db) as ledger:
         rows = inventory.lots(ledger.conn, ledger.as_of(as_of), days, sku, location)
-        show(ledger, rows, inventory.LOT_COLUMNS, fmt, "Lots", totals=True)
+        show(ledger, rows, inventory.LOT_COLUMNS, fmt, "Lots", totals=True, keep=LOT_KEEP)
 
 
 @app.command("history")

@@ -21,6 +21,11 @@ app = typer.Typer(help="Orders: take them, get paid, cancel; list, show and the 
                   no_args_is_help=True)
 customer_app = typer.Typer(help="Customers: contacts, region, orders, spend.", no_args_is_help=True)
 NUMBERS = {"ignore_unknown_options": True}
+# On a narrow terminal a table keeps these columns first, most important first (CSV/JSON keep all).
+ORDER_KEEP = ["id", "customer", "state", "total", "balance_due", "currency", "priority", "due", "created_at"]
+ORDER_LINE_KEEP = ["id", "customer", "state", "sku", "qty", "price", "currency", "balance_due"]
+QUEUE_KEEP = ["rank", "id", "customer", "priority", "due", "units", "backordered", "why"]
+CUSTOMER_KEEP = ["id", "name", "wechat", "phone", "orders", "region"]
 
 
 @app.command("new", context_settings=NUMBERS)
@@ -115,9 +120,9 @@ def order_list(
             from daigou_cli.core.importers import generic
 
             rows = generic.order_lines(ledger.conn, rows, ledger.as_of(as_of))
-            show(ledger, rows, generic.ORDER_LINE_COLUMNS, fmt, "Order lines")
+            show(ledger, rows, generic.ORDER_LINE_COLUMNS, fmt, "Order lines", keep=ORDER_LINE_KEEP)
             return
-        show(ledger, rows, order_views.ORDER_COLUMNS, fmt, "Orders")
+        show(ledger, rows, order_views.ORDER_COLUMNS, fmt, "Orders", keep=ORDER_KEEP)
 
 
 @app.command("show")
@@ -145,7 +150,7 @@ def order_queue(
 
     with reading(db) as ledger:
         rows = order_views.queue(ledger.conn, all_)
-        show(ledger, rows, order_views.QUEUE_COLUMNS, fmt, "Packing queue")
+        show(ledger, rows, order_views.QUEUE_COLUMNS, fmt, "Packing queue", keep=QUEUE_KEEP)
 
 
 @customer_app.command("add")
@@ -177,7 +182,7 @@ def customer_list(
 
     with reading(db) as ledger:
         show(ledger, customers.list_customers(ledger.conn, search, region), customers.CUSTOMER_COLUMNS,
-             fmt, "Customers")
+             fmt, "Customers", keep=CUSTOMER_KEEP)
 
 
 @customer_app.command("show")

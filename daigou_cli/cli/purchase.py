@@ -20,6 +20,12 @@ from daigou_cli.cli.common import (
 
 app = typer.Typer(help="Purchase orders: place them, receive deliveries at landed cost, cancel.",
                   no_args_is_help=True)
+# On a narrow terminal a table keeps these columns first, most important first (CSV/JSON keep all).
+PO_KEEP = ["id", "supplier", "status", "total", "currency", "open", "created_at"]
+REORDER_KEEP = ["sku", "name", "suggested_qty", "available", "incoming", "reorder_point", "supplier"]
+# With --budget, keep/drop is the point of the list; the reason tells apart the same SKU listed twice
+# (a back-order and a reorder).
+SHOPPING_KEEP = ["sku", "name", "suggested_qty", "keep", "reason", "line_total", "unit_cost", "currency"]
 
 
 def register(root: typer.Typer) -> None:
@@ -101,7 +107,7 @@ def purchase_list(
 
     with reading(db) as ledger:
         rows = purchasing.list_pos(ledger.conn, ledger.as_of(as_of), open_only, supplier)
-        show(ledger, rows, purchasing.PO_COLUMNS, fmt, "Purchase orders")
+        show(ledger, rows, purchasing.PO_COLUMNS, fmt, "Purchase orders", keep=PO_KEEP)
 
 
 @app.command("show")
@@ -132,7 +138,7 @@ def reorder(
 
     with reading(db) as ledger:
         rows = replenishment.reorder(ledger.conn, ledger.as_of(as_of), supplier)
-        show(ledger, rows, replenishment.REORDER_COLUMNS, fmt, "Reorder")
+        show(ledger, rows, replenishment.REORDER_COLUMNS, fmt, "Reorder", keep=REORDER_KEEP)
     if rows:
         raise typer.Exit(1)
 
@@ -171,9 +177,9 @@ def _shopping_tables(result: dict, tz: str) -> None:
         title = f"{group['supplier'] or '(no supplier)'}" + (f" — {where}" if where else "")
         totals = {"priority": "total", "suggested_qty": group["units"], "line_total": group["total"],
                   "line_total_base": group["total_base"]}
-        output.write_table(group["rows"], columns, tz, title, totals)
+        output.write_table(group["rows"], columns, tz, title, totals, SHOPPING_KEEP)
     if not result["groups"]:
-        output.write_table([], columns, tz, "Shopping list")
+        output.write_table([], columns, tz, "Shopping list", keep=SHOPPING_KEEP)
         return
     line = f"total {result['total_base']} {base}"
     if result["budget"] is not None:

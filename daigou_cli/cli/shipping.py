@@ -22,6 +22,8 @@ shipment_app = typer.Typer(help="Parcels: tracking events, import from trackers,
 carrier_app = typer.Typer(help="Carriers and their rate cards.", no_args_is_help=True)
 warranty_app = typer.Typer(help="Goods sold with a warranty.", no_args_is_help=True)
 NUMBERS = {"ignore_unknown_options": True}
+# On a narrow terminal a table keeps these columns first, most important first (CSV/JSON keep all).
+SHIPMENT_KEEP = ["tracking", "order_id", "customer", "status", "late", "carrier", "last_event_at", "shipped_at"]
 
 
 def register(app: typer.Typer) -> None:
@@ -104,7 +106,7 @@ def shipment_list(
         order_id = orders.find_order(ledger.conn, order, "--order")["id"] if order else None
         wanted = shipping.normalize_status(status, "--status") if status else None
         rows = shipment_views.list_shipments(ledger.conn, ledger.as_of(as_of), late, order_id, carrier, wanted)
-        show(ledger, rows, shipment_views.SHIPMENT_COLUMNS, fmt, "Shipments")
+        show(ledger, rows, shipment_views.SHIPMENT_COLUMNS, fmt, "Shipments", keep=SHIPMENT_KEEP)
 
 
 @shipment_app.command("quote")
