@@ -138,3 +138,19 @@ def test_partially_paid_records_what_is_not_outstanding(shop):
     shop.run("order import - --from shopify", input=text)
     assert [(o["state"], o["paid"], o["balance_due"]) for o in orders(shop)] == [
         ("deposit_paid", "500.00", "1080.00")]
+
+
+def test_a_newest_first_export_gives_scarce_stock_to_the_oldest_orders(shop):
+    """Shopify exports newest first. Two units of SK-II for three orders of one each: the two
+    placed first hold them and the last placed waits, as if each had been taken when placed;
+    the summary and the JSON list still follow the file."""
+    newest_first = table(SHOPIFY_HEADER, [
+        first_row(f"#20{n}", f"buyer{n}@example.com", "paid", "1580.00", f"2026-11-1{n} 10:00:00 +0800")
+        | item(f"#20{n}", f"2026-11-1{n} 10:00:00 +0800", "1", "SKII-FTE-230", "1580.00")
+        for n in (3, 2, 1)])
+    result = json.loads(shop.run("order import - --from shopify --format json", input=newest_first).stdout)
+    assert [o["external_id"] for o in result["orders"]] == ["#203", "#202", "#201"]
+    held = {o["external_id"]: (o["reserved"], o["backordered"]) for o in orders(shop)}
+    assert held == {"#201": ("1", "0"), "#202": ("1", "0"), "#203": ("0", "1")}
+    # Order ids follow the time the orders were placed.
+    assert shop.sql("SELECT external_id FROM orders ORDER BY id") == [("#201",), ("#202",), ("#203",)]

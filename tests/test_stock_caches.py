@@ -163,3 +163,18 @@ def test_db_rebuild_is_quiet_with_q_and_names_counts_in_json(shop):
     assert shop.run("db rebuild -q").stdout == "caches\n"
     record = shop.json("db rebuild")
     assert (record["stock_balances"], record["stock_moments"]) == (1, 1)
+
+
+def test_cancelling_before_the_stock_came_never_shows_a_negative_hold(shop):
+    """An order placed on the 1st holds units that arrive on the 10th; cancelled on the 5th,
+    its release is dated the 10th too, so no day shows less than nothing reserved."""
+    shop.run("stock add POCKY 4 --cost 8 --location SH --at 2026-11-10T10:00")
+    shop.run("customer add Mei --region Shanghai")
+    order = shop.run("order new Mei POCKY:3 --at 2026-11-01 -q").stdout.strip()
+    shop.run(f"order cancel {order} --reason changed --at 2026-11-05")
+    assert shop.sql("SELECT at, qty FROM reservations ORDER BY id") == [
+        ("2026-11-10T02:00:00Z", 3), ("2026-11-10T02:00:00Z", -3)]
+    for day in ("2026-11-07", "2026-11-12"):
+        rows = shop.csv(f"stock list --as-of {day}")
+        assert [(r["sku"], r["reserved"]) for r in rows if r["sku"] == "POCKY"] in ([], [("POCKY", "0")]), day
+    assert [(r["sku"], r["available"]) for r in shop.csv("stock list") if r["sku"] == "POCKY"] == [("POCKY", "4")]

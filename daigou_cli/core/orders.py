@@ -250,12 +250,15 @@ def cancel(conn: sqlite3.Connection, ref, reason: str, at: str) -> dict:
         raise Refused(f"order {order['id']}: {summary['state']}; record a return instead of cancelling")
     entry = record_entry(conn, "cancel", at, why)
     held = conn.execute(
-        "SELECT r.order_line_id, r.sku, r.location, SUM(r.qty) AS qty FROM order_lines ol "
+        "SELECT r.order_line_id, r.sku, r.location, SUM(r.qty) AS qty, MAX(r.at) AS last_at FROM order_lines ol "
         "JOIN reservations r ON r.order_line_id = ol.id WHERE ol.order_id = ? "
         "GROUP BY r.order_line_id, r.location HAVING SUM(r.qty) > 0", (order["id"],)).fetchall()
     for row in held:
+        # Units held only from a later moment (a back-dated order waiting for a receipt) are
+        # released from that moment, so no past day shows a line holding less than nothing.
         conn.execute("INSERT INTO reservations(entry_id, at, order_line_id, sku, location, qty) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (entry, at, row["order_line_id"], row["sku"], row["location"], -row["qty"]))
+                     "VALUES (?, ?, ?, ?, ?, ?)", (entry, max(at, row["last_at"]), row["order_line_id"], row["sku"],
+                                                   row["location"], -row["qty"]))
     conn.execute("INSERT INTO order_events(entry_id, order_id, kind, at, note) VALUES (?, ?, 'cancelled', ?, ?)",
                  (entry, order["id"], at, why))
     filled = fill_backorders(conn, [r["sku"] for r in held], entry, at)

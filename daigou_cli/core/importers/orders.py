@@ -305,7 +305,17 @@ def load(conn: sqlite3.Connection, source: Source, channel: str | None = None, a
     order written, what was done to it (with its customer and state when `detail`)."""
     tz, base = config.get_many(conn, "timezone", "base_currency")
     context = Context(tz, base, selling._channel(channel) if channel else None)
-    records = source.build(context)
+    # Oldest first, as if each order had been taken when it was placed: scarce stock goes to
+    # the earliest orders (the rule back-orders are filled by), whatever order the file is in
+    # (Shopify exports newest first). Reports still list rows in file order.
+    records = sorted(source.build(context), key=_placed)
     outcomes: list[Outcome] = []
     result = run(conn, source.table, writer(create_products, at, outcomes, detail), records, **options)
+    result.rejected.sort(key=lambda item: (item[1].line or 0))
+    outcomes.sort(key=lambda outcome: outcome.line)
     return result, outcomes
+
+
+def _placed(record: Record) -> tuple[str, int]:
+    order = record.values.get("order")
+    return (order.at if isinstance(order, Order) else "", record.line)
