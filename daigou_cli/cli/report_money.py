@@ -82,26 +82,38 @@ def sales(
                            help="One row per day (default), ISO week, month, SKU, category, channel or customer."),
     as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
-    """Orders taken (not cancelled): units, orders, revenue, average order value, and the previous period beside them.
+    """Orders taken (not cancelled) and imported sales history: units, orders, revenue, average order value, and the previous period beside them.
 
-    Counted at the order date, lines at their unit price converted to the base currency at the
-    rate in force that day. By day/week/month each row sits beside the day/week/month before it;
-    by SKU, category, channel or customer beside the same key in the previous window (the month,
-    quarter or year before a calendar --period, else as many days just before). revenue_change_pct
-    is the change in % of the previous revenue.
+    Orders count at the order date, lines at their unit price converted to the base currency
+    at the rate in force that day. Days loaded with `daigou history import` count too, by the
+    day they describe (up to --as-of, whenever imported; voided imports never): their units
+    add to the orders of the same day and SKU, as in forecasts, and history_units says how
+    many units came from them. They have no orders, so orders and aov are the ledger's. A
+    history row without revenue has an unknown revenue, not zero: revenue adds up what is
+    known and is blank when no unit has one, unpriced_units counts the units it leaves out,
+    and revenue_change is blank when either period has such units. By day/week/month each row
+    sits beside the day/week/month before it; by SKU, category, channel or customer beside the
+    same key in the previous window (the month, quarter or year before a calendar --period,
+    else as many days just before); by customer, imported history is one row of its own.
+    revenue_change_pct is the change in % of the previous revenue. Notes on stderr say when
+    revenue leaves units out and when history and orders share a SKU-day.
     """
+    import sys
+
     from daigou_cli.core.reports import sales as report
 
     choice = _choice(by, report.BY)
     with reading(db) as ledger:
         window = _window(ledger, period, start, end, as_of)
-        rows = report.sales(ledger.conn, window, choice, ledger.as_of(as_of))
+        rows = report.sales(ledger.conn, window, choice, ledger.as_of(as_of), history=True)
         total = None
         if rows:
-            total = report.total(ledger.conn, window, ledger.as_of(as_of))
+            total = report.total(ledger.conn, window, ledger.as_of(as_of), history=True)
             if choice in ("day", "week", "month"):  # whole buckets may reach past the window
                 total = {k: v for k, v in total.items() if not k.startswith("prev_") and "change" not in k}
         _emit(ledger, rows, report.columns(choice), fmt, f"Sales {window['label']} by {choice}", total)
+        for note in report.notes(ledger.conn, window, choice, rows, ledger.as_of(as_of)):
+            print(f"note: {note}", file=sys.stderr)
 
 
 @app.command("stock")
