@@ -120,7 +120,8 @@ CREATE INDEX IF NOT EXISTS movements_entry ON movements(entry_id);
 CREATE INDEX IF NOT EXISTS movements_kind_at ON movements(kind, at);
 
 -- `daigou void ID`: the void entry names the entry it cancels. Stock entries are
--- reversed by movements of kind 'void'; rates are ignored from then on.
+-- reversed by movements of kind 'void'; rates, payments and refunds are ignored from the
+-- void's time on (views test NOT EXISTS on voids joined to the void's entry).
 CREATE TABLE IF NOT EXISTS voids (
     entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
     target   INTEGER NOT NULL UNIQUE REFERENCES entries(id),
@@ -903,15 +904,22 @@ WHERE s.at <= (SELECT as_of FROM as_of_clock);
 -- Per order: money and the derived state (exactly the states PRODUCT.md lists).
 -- Refunds (negative payments) lower what was paid and, on an order that stands, what is
 -- owed: a refund after a return or as a discount never makes a balance due again.
+-- A voided payment or refund (`daigou void`) stops counting from the void's own time on.
 DROP VIEW IF EXISTS order_summary;
 CREATE VIEW order_summary AS
 WITH t AS (
     SELECT o.id, o.customer_id, o.channel, o.external_id, o.currency, o.priority, o.due, o.ship_to, o.at,
            l.total, l.units, l.reserved, l.backordered, l.shipped, l.returned,
-           (SELECT COALESCE(SUM(MAX(amount, 0)), 0) FROM payments
-             WHERE order_id = o.id AND at <= (SELECT as_of FROM as_of_clock)) AS paid_in,
-           (SELECT COALESCE(SUM(MAX(-amount, 0)), 0) FROM payments
-             WHERE order_id = o.id AND at <= (SELECT as_of FROM as_of_clock)) AS refunded,
+           (SELECT COALESCE(SUM(MAX(p.amount, 0)), 0) FROM payments p
+             WHERE p.order_id = o.id AND p.at <= (SELECT as_of FROM as_of_clock)
+               AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                               WHERE v.target = p.entry_id AND e.at <= (SELECT as_of FROM as_of_clock)))
+               AS paid_in,
+           (SELECT COALESCE(SUM(MAX(-p.amount, 0)), 0) FROM payments p
+             WHERE p.order_id = o.id AND p.at <= (SELECT as_of FROM as_of_clock)
+               AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                               WHERE v.target = p.entry_id AND e.at <= (SELECT as_of FROM as_of_clock)))
+               AS refunded,
            EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.kind = 'cancelled'
                     AND e.at <= (SELECT as_of FROM as_of_clock)) AS cancelled,
            COALESCE((SELECT MIN(ss.status = 'delivered') FROM shipment_status ss WHERE ss.order_id = o.id), 0)

@@ -68,12 +68,22 @@ def void(
     reason: str = typer.Option(..., "--reason", help="Why it is wrong."),
     at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
-    """Cancel an entry by recording its reversal; history itself is never edited."""
+    """Cancel an entry by recording its reversal; history itself is never edited.
+
+    A receipt, adjust, move or write-off is reversed by opposite movements; an FX rate, a
+    history import, a payment or a refund stops counting from the void's --at on (--as-of
+    before it still shows it). A payment is refused while later refunds would exceed what
+    is left paid: void those refunds first.
+    """
     from daigou_cli.core import corrections
 
     with writing(db, fmt) as ledger:
         r = corrections.void(ledger.conn, entry_id, reason, ledger.at(at))
-    done(ledger, r, f"voided entry {r['voids']} ({r['kind']}) with entry {r['id']}: {r['reason']}", fmt, quiet)
+    line = f"voided entry {r['voids']} ({r['kind']}) with entry {r['id']}: {r['reason']}"
+    if "order_id" in r:
+        line += (f"; order {r['order_id']}: paid {r['paid']} {r['currency']}, {r['balance_due']} due"
+                 + (f", {r['refund_due']} to refund" if r["refund_due"] else "") + f" ({r['state']})")
+    done(ledger, r, line, fmt, quiet)
 
 
 def export(

@@ -7,6 +7,8 @@ from daigou_cli.core.errors import InvalidInput, Refused
 from daigou_cli.core.ledger import record_entry
 
 STOCK_KINDS = ("receipt", "adjust", "move", "writeoff")
+# A refund that came with a return is part of the return entry (kind 'return'), not these.
+MONEY_KINDS = ("payment", "refund")
 
 
 def _entry(conn: sqlite3.Connection, text) -> sqlite3.Row:
@@ -31,10 +33,12 @@ def void(conn: sqlite3.Connection, target_id, reason: str, at: str) -> dict:
     if target["kind"] == "void":
         raise Refused(f"entry {target['id']}: is itself a void; record the fact again instead")
     # A history import (sales_history rows) is withdrawn whole: forecasts skip voided imports.
-    if target["kind"] not in STOCK_KINDS + ("fx", "history"):
+    if target["kind"] not in STOCK_KINDS + MONEY_KINDS + ("fx", "history"):
         raise Refused(f"entry {target['id']}: a {target['kind']} cannot be voided")
     if at < target["at"]:
         raise InvalidInput(f"--at: the void cannot be earlier than entry {target['id']} itself")
+    if target["kind"] in MONEY_KINDS:
+        return _void_payment(conn, target, why, at)
     reversal = conn.execute(
         "SELECT sku, location, lot_id, SUM(qty) AS qty FROM movements WHERE entry_id = ? "
         "GROUP BY sku, location, lot_id HAVING SUM(qty) <> 0 ORDER BY SUM(qty)", (target["id"],)).fetchall()
@@ -56,8 +60,7 @@ def void(conn: sqlite3.Connection, target_id, reason: str, at: str) -> dict:
                 raise Refused(
                     f"entry {target['id']}: {row['qty'] - balance} of its {row['qty']} {row['sku']} at "
                     f"{row['location']} (lot {row['lot_id']}) have already left; correct with stock adjust instead")
-    entry = record_entry(conn, "void", at, why)
-    conn.execute("INSERT INTO voids(entry_id, target, reason) VALUES (?, ?, ?)", (entry, target["id"], why))
+    entry = _record_void(conn, target, why, at)
     for row in reversal:
         conn.execute(
             "INSERT INTO movements(entry_id, at, sku, location, lot_id, qty, kind, reason) "
@@ -68,3 +71,74 @@ def void(conn: sqlite3.Connection, target_id, reason: str, at: str) -> dict:
     orders.fill_backorders(conn, [r["sku"] for r in reversal if r["qty"] < 0], entry, at)
     return {"id": entry, "voids": target["id"], "kind": target["kind"], "reason": why,
             "movements_reversed": len(reversal), "at": clock.from_db(at)}
+
+
+def _record_void(conn: sqlite3.Connection, target: sqlite3.Row, why: str, at: str) -> int:
+    entry = record_entry(conn, "void", at, why)
+    conn.execute("INSERT INTO voids(entry_id, target, reason) VALUES (?, ?, ?)", (entry, target["id"], why))
+    return entry
+
+
+def _void_payment(conn: sqlite3.Connection, target: sqlite3.Row, why: str, at: str) -> dict:
+    """Money that never came in (or never went back): the order's paid, balance due, state and
+    the reports stop counting it from `at` on. A payment cannot go while the refunds it paid
+    for stay: the order would have given back more than it took."""
+    from daigou_cli.core import money
+
+    paid = conn.execute("SELECT * FROM payments WHERE entry_id = ?", (target["id"],)).fetchone()
+    order = conn.execute("SELECT id, currency FROM orders WHERE id = ?", (paid["order_id"],)).fetchone()
+    cur = order["currency"]
+    if paid["amount"] > 0:
+        short = _shortfall(conn, paid, at)
+        if short:
+            low, refunds = short
+            raise Refused(f"entry {target['id']}: without it order {order['id']} would have refunded "
+                          f"{money.format_amount(-low, cur)} {cur} more than it was paid; "
+                          + _void_first(refunds, cur))
+    entry = _record_void(conn, target, why, at)
+    after = conn.execute("SELECT paid, balance_due, refund_due, state FROM order_summary WHERE id = ?",
+                         (order["id"],)).fetchone()
+    return {"id": entry, "voids": target["id"], "kind": target["kind"], "reason": why,
+            "order_id": order["id"], "amount": money.to_decimal(abs(paid["amount"]), cur), "currency": cur,
+            "paid": money.to_decimal(after["paid"], cur), "balance_due": money.to_decimal(after["balance_due"], cur),
+            "refund_due": money.to_decimal(after["refund_due"], cur), "state": after["state"],
+            "at": clock.from_db(at)}
+
+
+def _void_first(refunds: list[sqlite3.Row], cur: str) -> str:
+    from daigou_cli.core import money
+
+    def listed(rows):
+        return ", ".join(f"{r['entry_id']} ({money.format_amount(-r['amount'], cur)})" for r in rows)
+
+    alone = [r for r in refunds if r["kind"] == "refund"]
+    with_returns = [r for r in refunds if r["kind"] != "refund"]
+    if alone:
+        return f"void refund entr{'y' if len(alone) == 1 else 'ies'} {listed(alone)} first"
+    if not with_returns:  # the refunds in the way are voided, but later than this void
+        return "date this void after the voids of its refunds (--at)"
+    return (f"its refunds came with return entr{'y' if len(with_returns) == 1 else 'ies'} "
+            f"{listed(with_returns)}, which cannot be voided")
+
+
+def _shortfall(conn: sqlite3.Connection, payment: sqlite3.Row, at: str):
+    """(lowest net paid, the refunds standing then) when the order's money in less money back
+    would go below zero at some moment from `at` on without `payment`; None when it never does.
+    Every payment counts from its own time until its void, as order_summary counts it."""
+    rows = conn.execute(
+        "SELECT p.entry_id, p.amount, p.at, e.kind, (SELECT ve.at FROM voids v JOIN entries ve ON ve.id = v.entry_id "
+        " WHERE v.target = p.entry_id) AS voided_at "
+        "FROM payments p JOIN entries e ON e.id = p.entry_id WHERE p.order_id = ?", (payment["order_id"],)).fetchall()
+    changes = [(r["at"], r["amount"]) for r in rows]
+    changes += [(r["voided_at"], -r["amount"]) for r in rows if r["voided_at"]]
+    changes.append((at, -payment["amount"]))
+    net, low, low_at = 0, 0, None
+    for moment in sorted({m for m, _ in changes}):
+        net += sum(delta for m, delta in changes if m == moment)
+        if moment >= at and net < low:
+            low, low_at = net, moment
+    if low_at is None:
+        return None
+    standing = [r for r in rows if r["amount"] < 0 and r["at"] <= low_at and not r["voided_at"]]
+    later = [r for r in standing if (r["at"], r["entry_id"]) > (payment["at"], payment["entry_id"])]
+    return low, sorted(later or standing, key=lambda r: (r["at"], r["entry_id"]), reverse=True)

@@ -15,9 +15,18 @@ SELECT o.at, o.id AS entry, 'order' AS kind, 'order ' || o.id AS ref,
        (SELECT SUM(ol.qty * ol.price) FROM order_lines ol WHERE ol.order_id = o.id) AS amount, o.currency
 FROM orders o WHERE o.customer_id = :cid
 UNION ALL
-SELECT p.at, p.entry_id, CASE WHEN p.amount > 0 THEN 'payment' ELSE 'refund' END, 'order ' || p.order_id,
-       p.method, ABS(p.amount), o.currency
-FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.customer_id = :cid
+SELECT p.at, p.entry_id,
+       CASE WHEN p.amount > 0 THEN 'payment' ELSE 'refund' END || CASE WHEN ve.id IS NOT NULL THEN '_voided' ELSE '' END,
+       'order ' || p.order_id,
+       CASE WHEN ve.id IS NOT NULL THEN COALESCE(p.method || '; ', '') || 'voided by entry ' || ve.id ELSE p.method END,
+       ABS(p.amount), o.currency
+FROM payments p JOIN orders o ON o.id = p.order_id
+LEFT JOIN voids v ON v.target = p.entry_id LEFT JOIN entries ve ON ve.id = v.entry_id AND ve.at <= :as_of
+WHERE o.customer_id = :cid
+UNION ALL
+SELECT ve.at, ve.id, 'void', 'order ' || p.order_id, 'entry ' || p.entry_id || ': ' || v.reason, NULL, NULL
+FROM payments p JOIN orders o ON o.id = p.order_id JOIN voids v ON v.target = p.entry_id
+JOIN entries ve ON ve.id = v.entry_id WHERE o.customer_id = :cid
 UNION ALL
 SELECT e.at, e.entry_id, e.kind, 'order ' || e.order_id, e.note, NULL, NULL
 FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.customer_id = :cid

@@ -57,14 +57,29 @@ def show_order(conn: sqlite3.Connection, order_id: int, as_of: str = clock.END_O
 
 
 def timeline(conn: sqlite3.Connection, order_id: int, as_of: str = clock.END_OF_TIME) -> list[dict]:
-    """Everything recorded about an order, in time order, from the facts themselves."""
+    """Everything recorded about an order, in time order, from the facts themselves. A voided
+    payment stays in its place as payment_voided (refund_voided) once the void is in view, and
+    the void itself is an event at its own time."""
     order = conn.execute("SELECT currency FROM orders WHERE id = ?", (order_id,)).fetchone()
     cur = order["currency"]
     sql = """
     SELECT at, id AS entry_id, 'created' AS kind, NULL AS amount, channel AS detail FROM orders WHERE id = :id
     UNION ALL
-    SELECT at, entry_id, CASE WHEN amount > 0 THEN 'payment' ELSE 'refund' END, ABS(amount), method
-    FROM payments WHERE order_id = :id
+    SELECT p.at, p.entry_id, CASE WHEN p.amount > 0 THEN 'payment_voided' ELSE 'refund_voided' END,
+           ABS(p.amount), COALESCE(p.method || '; ', '') || 'voided by entry ' || v.entry_id
+    FROM payments p JOIN voids v ON v.target = p.entry_id JOIN entries e ON e.id = v.entry_id
+    WHERE p.order_id = :id AND e.at <= :as_of
+    UNION ALL
+    SELECT p.at, p.entry_id, CASE WHEN p.amount > 0 THEN 'payment' ELSE 'refund' END, ABS(p.amount), p.method
+    FROM payments p WHERE p.order_id = :id
+      AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                      WHERE v.target = p.entry_id AND e.at <= :as_of)
+    UNION ALL
+    SELECT e.at, v.entry_id, 'void', ABS(p.amount),
+           'entry ' || p.entry_id || ' (' || t.kind || '): ' || v.reason
+    FROM payments p JOIN voids v ON v.target = p.entry_id JOIN entries e ON e.id = v.entry_id
+    JOIN entries t ON t.id = p.entry_id
+    WHERE p.order_id = :id
     UNION ALL
     SELECT r.at, r.entry_id, CASE WHEN r.qty > 0 THEN 'reserved' ELSE 'released' END, NULL,
            r.sku || ' × ' || ABS(r.qty) || ' at ' || r.location

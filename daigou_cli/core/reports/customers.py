@@ -37,7 +37,10 @@ ord AS (  -- orders that stand, up to the end
            (SELECT SUM(to_base(ol.qty * ol.price, o.currency, {convert.RATE_AT.format(cur="o.currency", at="o.at")}, o.at))
             FROM order_lines ol WHERE ol.order_id = o.id)
            - COALESCE((SELECT SUM(to_base(-p.amount, o.currency, {convert.RATE_AT.format(cur="o.currency", at="p.at")}, p.at))
-                       FROM payments p WHERE p.order_id = o.id AND p.amount < 0 AND p.at <= :until), 0) AS spend
+                       FROM payments p WHERE p.order_id = o.id AND p.amount < 0 AND p.at <= :until
+                         AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                                         WHERE v.target = p.entry_id
+                                           AND e.at <= (SELECT as_of FROM as_of_clock))), 0) AS spend
     FROM ord o WHERE o.at >= :start
 ), life AS (
     SELECT customer_id, MIN(at) AS first_at, MAX(at) AS last_at, COUNT(*) AS lifetime FROM ord GROUP BY customer_id

@@ -63,6 +63,8 @@ sold AS (  -- one row per parcel and order line
     FROM payments p JOIN orders o ON o.id = p.order_id
     WHERE p.amount < 0 AND p.at BETWEEN :start AND :until
       AND p.order_id NOT IN (SELECT order_id FROM order_cancellations)
+      AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id  -- voided: never given back
+                      WHERE v.target = p.entry_id AND e.at <= (SELECT as_of FROM as_of_clock))
 ), basis AS (  -- what each refund is spread over: 1 the lines it returned, 2 lines shipped, 3 all lines
     SELECT r.entry_id, 1 AS level, rl.order_line_id AS line_id, SUM(rl.qty) AS qty, SUM(rl.qty) * ol.price AS value
     FROM refund r JOIN return_lines rl ON rl.return_id = r.entry_id JOIN order_lines ol ON ol.id = rl.order_line_id

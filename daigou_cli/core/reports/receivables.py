@@ -25,7 +25,9 @@ open_orders AS (
            CASE WHEN s.due < :today THEN CAST(julianday(:today) - julianday(s.due) AS INTEGER) END AS overdue_days,
            to_base(s.balance_due, s.currency, {convert.RATE_AT.format(cur="s.currency", at=":ref")}, :ref) AS balance,
            COALESCE((SELECT SUM(to_base(p.amount, s.currency, {convert.RATE_AT.format(cur="s.currency", at="p.at")}, p.at))
-                     FROM payments p WHERE p.order_id = s.id AND p.at <= :ref), 0) AS deposits
+                     FROM payments p WHERE p.order_id = s.id AND p.at <= :ref
+                       AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                                       WHERE v.target = p.entry_id AND e.at <= :ref)), 0) AS deposits
     FROM order_summary s
     WHERE s.balance_due > 0 AND s.created_at BETWEEN :start AND :ref
 )"""
