@@ -121,7 +121,9 @@ CREATE INDEX IF NOT EXISTS movements_kind_at ON movements(kind, at);
 
 -- `daigou void ID`: the void entry names the entry it cancels. Stock entries are
 -- reversed by movements of kind 'void'; rates, payments and refunds are ignored from the
--- void's time on (views test NOT EXISTS on voids joined to the void's entry).
+-- void's time on (views test NOT EXISTS on voids joined to the void's entry). A shipment
+-- is both: its sales come back by 'void' movements into the same lots, its units are held
+-- again for their lines, and the parcel no longer counts as shipped.
 CREATE TABLE IF NOT EXISTS voids (
     entry_id INTEGER PRIMARY KEY REFERENCES entries(id),
     target   INTEGER NOT NULL UNIQUE REFERENCES entries(id),
@@ -862,9 +864,9 @@ SELECT order_id, MIN(at) AS at, note AS reason FROM order_events
 WHERE kind = 'cancelled' AND at <= (SELECT as_of FROM as_of_clock)
 GROUP BY order_id;
 
--- Per order line: reserved now, shipped, returned, and what is back-ordered. Correlated
--- subqueries (each an index lookup) rather than joins to grouped tables, so asking about
--- one order reads that order's rows, not the whole ledger.
+-- Per order line: reserved now, shipped (parcels not voided), returned, and what is
+-- back-ordered. Correlated subqueries (each an index lookup) rather than joins to grouped
+-- tables, so asking about one order reads that order's rows, not the whole ledger.
 DROP VIEW IF EXISTS order_line_status;
 CREATE VIEW order_line_status AS
 SELECT line_id, order_id, line_no, sku, qty, price, reserved, shipped, returned,
@@ -874,7 +876,9 @@ FROM (
            (SELECT COALESCE(SUM(r.qty), 0) FROM reservations r
              WHERE r.order_line_id = ol.id AND r.at <= (SELECT as_of FROM as_of_clock)) AS reserved,
            (SELECT COALESCE(SUM(l.qty), 0) FROM shipment_lines l JOIN shipments s ON s.id = l.shipment_id
-             WHERE l.order_line_id = ol.id AND s.at <= (SELECT as_of FROM as_of_clock)) AS shipped,
+             WHERE l.order_line_id = ol.id AND s.at <= (SELECT as_of FROM as_of_clock)
+               AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                               WHERE v.target = s.id AND e.at <= (SELECT as_of FROM as_of_clock))) AS shipped,
            (SELECT COALESCE(SUM(l.qty), 0) FROM return_lines l JOIN returns x ON x.id = l.return_id
              WHERE l.order_line_id = ol.id AND x.at <= (SELECT as_of FROM as_of_clock)) AS returned,
            EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = ol.order_id AND e.kind = 'cancelled'
@@ -884,7 +888,8 @@ FROM (
 );
 
 -- Per parcel: the latest tracking status (info_received until a tracker says more),
--- when it was delivered and how many days it took.
+-- when it was delivered and how many days it took. A voided parcel (`daigou void`) is gone
+-- from the void's time on, and its tracking events with it.
 DROP VIEW IF EXISTS shipment_status;
 CREATE VIEW shipment_status AS
 SELECT s.id, s.order_id, s.carrier, s.service, s.tracking, s.location, s.cost, s.weight_g,
@@ -899,7 +904,9 @@ SELECT s.id, s.order_id, s.carrier, s.service, s.tracking, s.location, s.cost, s
        COALESCE((SELECT MAX(ev.at) FROM shipment_events ev WHERE ev.shipment_id = s.id
                   AND ev.at <= (SELECT as_of FROM as_of_clock)), s.at) AS last_event_at
 FROM shipments s
-WHERE s.at <= (SELECT as_of FROM as_of_clock);
+WHERE s.at <= (SELECT as_of FROM as_of_clock)
+  AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                  WHERE v.target = s.id AND e.at <= (SELECT as_of FROM as_of_clock));
 
 -- Per order: money and the derived state (exactly the states PRODUCT.md lists).
 -- Refunds (negative payments) lower what was paid and, on an order that stands, what is

@@ -214,3 +214,151 @@ def test_json_names_the_order_and_what_it_owes(sold):
                                    "state")} == {
         "voids": sold.payment, "kind": "payment", "order_id": sold.order, "amount": 740.0, "currency": "CNY",
         "paid": 100.0, "balance_due": 740.0, "state": "deposit_paid"}
+
+
+# ----------------------------------------------------------------- shipments
+
+def stock(daigou, as_of=None):
+    (row,) = daigou.csv("stock list --sku SHI-50" + (f" --as-of {as_of}" if as_of else ""))
+    return {k: row[k] for k in ("on_hand", "reserved", "available")}
+
+
+def line(daigou, order_id, as_of=None):
+    (row,) = daigou.json(f"order show {order_id}" + (f" --as-of {as_of}" if as_of else ""))["lines"]
+    return {k: row[k] for k in ("reserved", "shipped", "backordered")}
+
+
+def trackings(daigou, as_of=None):
+    return [(r["tracking"], r["status"]) for r in daigou.csv("shipment list" + (f" --as-of {as_of}" if as_of else ""))]
+
+
+@pytest.fixture
+def shipped(shop):
+    """5 SHI-50 at SH (cost 200.00). Order for 2 at 420.00, paid in full on 11-01, shipped on
+    11-02 by SF (parcel cost 18.00), delivered on 11-04."""
+    shop.run("stock add SHI-50 5 --cost 200 --location SH --at 2026-10-20")
+    shop.run(["customer", "add", "王小美", "--wechat", "wxm_88", "--region", "Shanghai"])
+    shop.order = entry(shop.run("order new wxm_88 SHI-50:2@420 --deposit 840 --at 2026-11-01 -q"))
+    shop.parcel = entry(shop.run(f"ship {shop.order} --carrier SF --tracking SF1 --cost 18 --at 2026-11-02 -q"))
+    shop.run("shipment event SF1 delivered --at 2026-11-04")
+    return shop
+
+
+def test_a_voided_shipment_puts_the_units_back_and_holds_them_again(shipped):
+    assert order(shipped, shipped.order)["state"] == "delivered"
+    assert stock(shipped) == {"on_hand": "3", "reserved": "0", "available": "3"}
+    out = shipped.run(f"void {shipped.parcel} --reason 'wrong order' --at 2026-11-05").stdout
+    void = shipped.parcel + 2  # the delivered event is entry parcel + 1
+    assert out == (f"voided entry {shipped.parcel} (shipment) with entry {void}: wrong order; order {shipped.order}: "
+                   "SF SF1 not shipped, 2 units held again at SH (paid)\n")
+    assert order(shipped, shipped.order)["state"] == "paid"
+    assert line(shipped, shipped.order) == {"reserved": 2, "shipped": 0, "backordered": 0}
+    assert stock(shipped) == {"on_hand": "5", "reserved": "2", "available": "3"}
+    # back into the lot they left, at its cost
+    assert [(r["qty"], r["unit_cost_base"]) for r in shipped.csv("stock lots --sku SHI-50")] == [("5", "200.00")]
+    assert shipped.sql("SELECT kind, qty FROM movements WHERE entry_id = ?", (void,)) == [("void", 2)]
+    assert trackings(shipped) == []
+    assert shipped.run("db check").exit_code == 0
+
+
+def test_as_of_before_the_void_the_parcel_still_counts(shipped):
+    shipped.run(f"void {shipped.parcel} --reason 'wrong order' --at 2026-11-05")
+    assert order(shipped, shipped.order, as_of="2026-11-04")["state"] == "delivered"
+    assert line(shipped, shipped.order, as_of="2026-11-04") == {"reserved": 0, "shipped": 2, "backordered": 0}
+    assert stock(shipped, as_of="2026-11-04") == {"on_hand": "3", "reserved": "0", "available": "3"}
+    assert trackings(shipped, as_of="2026-11-04") == [("SF1", "delivered")]
+    assert profit(shipped, as_of="2026-11-04")["revenue"] == "840.00"
+
+
+def test_profit_carriers_and_turnover_forget_the_parcel(shipped):
+    (before,) = shipped.csv("report profit --period 2026-11")
+    assert (before["revenue"], before["cogs"], before["shipping"]) == ("840.00", "400.00", "18.00")
+    assert [r["parcels"] for r in shipped.csv("report carriers --period 2026-11")] == ["1"]
+    assert [r["units_sold"] for r in shipped.csv("report turnover --period 2026-11")] == ["2"]
+    shipped.run(f"void {shipped.parcel} --reason 'wrong order' --at 2026-11-05")
+    assert shipped.csv("report profit --period 2026-11") == []
+    assert shipped.csv("report carriers --period 2026-11") == []
+    assert [r["units_sold"] for r in shipped.csv("report turnover --period 2026-11")] == ["0"]
+
+
+def test_the_order_ships_again_after_the_void(shipped):
+    shipped.run(f"void {shipped.parcel} --reason 'never left' --at 2026-11-05")
+    shipped.run(f"ship {shipped.order} --carrier SF --tracking SF2 --cost 20 --at 2026-11-06")
+    assert order(shipped, shipped.order)["state"] == "shipped"
+    assert stock(shipped) == {"on_hand": "3", "reserved": "0", "available": "3"}
+    assert trackings(shipped) == [("SF2", "info_received")]
+    (row,) = shipped.csv("report profit --period 2026-11")
+    assert (row["revenue"], row["cogs"], row["shipping"]) == ("840.00", "400.00", "20.00")
+    assert shipped.run("db check").exit_code == 0
+
+
+def test_its_tracking_number_stays_with_it(shipped):
+    shipped.run(f"void {shipped.parcel} --reason 'wrong order'")
+    before = counts(shipped)
+    line_ = one_line(shipped(f"ship {shipped.order} --carrier SF --tracking SF1"), 4)
+    assert line_ == (f"daigou: --tracking: SF1 is on parcel {shipped.parcel}, voided by entry {shipped.parcel + 2}; "
+                     "a tracking number stays with its first parcel")
+    assert counts(shipped) == before
+
+
+def test_its_tracking_events_no_longer_matter(shipped):
+    shipped.run(f"void {shipped.parcel} --reason 'wrong order' --at 2026-11-05")
+    before = counts(shipped)
+    shipped.run("shipment event SF1 returned --at 2026-11-06")
+    assert counts(shipped)["notifications"] == before["notifications"]  # nobody is told
+    assert order(shipped, shipped.order)["state"] == "paid"
+
+
+def test_the_timeline_shows_the_void_and_the_units_held_again(shipped):
+    shipped.run(f"void {shipped.parcel} --reason 'wrong order' --at 2026-11-05")
+    events = [(e["entry"], e["kind"], e["detail"]) for e in shipped.json(f"order show {shipped.order}")["events"]]
+    assert events[-3:] == [
+        (shipped.parcel, "released", "SHI-50 × 2 at SH"),
+        (shipped.parcel + 2, "void", f"entry {shipped.parcel} (shipment SF SF1): wrong order"),
+        (shipped.parcel + 2, "reserved", "SHI-50 × 2 at SH"),
+    ]
+    kinds = [t["kind"] for t in shipped.json("customer show wxm_88")["timeline"] if t["entry"] == shipped.parcel]
+    assert kinds == ["shipment_voided"]
+
+
+def test_the_order_can_be_cancelled_once_its_parcel_is_voided(shipped):
+    shipped.run(f"order cancel {shipped.order} --reason x", code=4)
+    shipped.run(f"void {shipped.parcel} --reason 'never left' --at 2026-11-05")
+    shipped.run(f"order cancel {shipped.order} --reason 'customer changed her mind' --at 2026-11-06")
+    assert stock(shipped) == {"on_hand": "5", "reserved": "0", "available": "5"}
+
+
+def test_a_parcel_with_a_return_is_refused(shipped):
+    ret = entry(shipped.run(f"return {shipped.order} SHI-50:1 --reason broken --at 2026-11-06 -q"))
+    before = counts(shipped)
+    line_ = one_line(shipped(f"void {shipped.parcel} --reason typo"), 4)
+    assert line_ == (f"daigou: entry {shipped.parcel}: return entry {ret} took back SHI-50 it carried, "
+                     "and a return cannot be voided, so neither can this parcel")
+    assert counts(shipped) == before
+    assert stock(shipped) == {"on_hand": "4", "reserved": "0", "available": "4"}
+
+
+def test_a_return_carried_by_another_parcel_does_not_block(shop):
+    shop.run("stock add SHI-50 5 --cost 200 --location SH --at 2026-10-20")
+    shop.run(["customer", "add", "王小美", "--wechat", "wxm_88"])
+    shop.order = entry(shop.run("order new wxm_88 SHI-50:2@420 --deposit 840 --at 2026-11-01 -q"))
+    first = entry(shop.run(f"ship {shop.order} SHI-50:1 --carrier SF --tracking SF1 --at 2026-11-02 -q"))
+    shop.run(f"ship {shop.order} SHI-50:1 --carrier SF --tracking SF2 --at 2026-11-03 -q")
+    shop.run(f"return {shop.order} SHI-50:1 --reason broken --at 2026-11-06")
+    shop.run(f"void {first} --reason 'counted twice' --at 2026-11-07")
+    assert line(shop, shop.order) == {"reserved": 1, "shipped": 1, "backordered": 0}
+    assert order(shop, shop.order)["state"] == "returned"
+    # the voided parcel's unit is held again, not returnable
+    shop.run(f"return {shop.order} SHI-50:1 --reason again", code=4)
+    assert shop.run("db check").exit_code == 0
+
+
+def test_a_voided_parcel_starts_no_warranty(shipped):
+    shipped.run(["product", "add", "SONY-XM5", "--name", "Sony XM5", "--category", "electronics", "--zone", "JP",
+                 "--price", "1899", "--warranty-days", "365"])
+    shipped.run("stock add SONY-XM5 1 --cost 1200 --location SH --at 2026-10-20")
+    sony = entry(shipped.run("order new wxm_88 SONY-XM5:1 --deposit 1899 --at 2026-11-01 -q"))
+    parcel = entry(shipped.run(f"ship {sony} --carrier SF --tracking SF9 --at 2026-11-02 -q"))
+    assert [r["sku"] for r in shipped.csv("warranty list")] == ["SONY-XM5"]
+    shipped.run(f"void {parcel} --reason 'wrong order'")
+    assert shipped.csv("warranty list") == []

@@ -73,14 +73,19 @@ def void(
     A receipt, adjust, move or write-off is reversed by opposite movements; an FX rate, a
     history import, a payment or a refund stops counting from the void's --at on (--as-of
     before it still shows it). A payment is refused while later refunds would exceed what
-    is left paid: void those refunds first.
+    is left paid: void those refunds first. A shipment's units go back into their lots and
+    are held again for the order; the parcel no longer counts as shipped (not while a
+    return took back units it carried).
     """
     from daigou_cli.core import corrections
 
     with writing(db, fmt) as ledger:
         r = corrections.void(ledger.conn, entry_id, reason, ledger.at(at))
     line = f"voided entry {r['voids']} ({r['kind']}) with entry {r['id']}: {r['reason']}"
-    if "order_id" in r:
+    if r["kind"] == "shipment":
+        line += (f"; order {r['order_id']}: {r['carrier']} {r['tracking']} not shipped, {r['units']} "
+                 f"unit{'s' if r['units'] != 1 else ''} held again at {r['location']} ({r['state']})")
+    elif "order_id" in r:
         line += (f"; order {r['order_id']}: paid {r['paid']} {r['currency']}, {r['balance_due']} due"
                  + (f", {r['refund_due']} to refund" if r["refund_due"] else "") + f" ({r['state']})")
     done(ledger, r, line, fmt, quiet)

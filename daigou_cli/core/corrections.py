@@ -33,12 +33,14 @@ def void(conn: sqlite3.Connection, target_id, reason: str, at: str) -> dict:
     if target["kind"] == "void":
         raise Refused(f"entry {target['id']}: is itself a void; record the fact again instead")
     # A history import (sales_history rows) is withdrawn whole: forecasts skip voided imports.
-    if target["kind"] not in STOCK_KINDS + MONEY_KINDS + ("fx", "history"):
+    if target["kind"] not in STOCK_KINDS + MONEY_KINDS + ("fx", "history", "shipment"):
         raise Refused(f"entry {target['id']}: a {target['kind']} cannot be voided")
     if at < target["at"]:
         raise InvalidInput(f"--at: the void cannot be earlier than entry {target['id']} itself")
     if target["kind"] in MONEY_KINDS:
         return _void_payment(conn, target, why, at)
+    if target["kind"] == "shipment":
+        return _void_shipment(conn, target, why, at)
     reversal = conn.execute(
         "SELECT sku, location, lot_id, SUM(qty) AS qty FROM movements WHERE entry_id = ? "
         "GROUP BY sku, location, lot_id HAVING SUM(qty) <> 0 ORDER BY SUM(qty)", (target["id"],)).fetchall()
@@ -142,3 +144,57 @@ def _shortfall(conn: sqlite3.Connection, payment: sqlite3.Row, at: str):
     standing = [r for r in rows if r["amount"] < 0 and r["at"] <= low_at and not r["voided_at"]]
     later = [r for r in standing if (r["at"], r["entry_id"]) > (payment["at"], payment["entry_id"])]
     return low, sorted(later or standing, key=lambda r: (r["at"], r["entry_id"]), reverse=True)
+
+
+def _void_shipment(conn: sqlite3.Connection, target: sqlite3.Row, why: str, at: str) -> dict:
+    """A parcel that did not leave (or not for this order): its units go back into the lots
+    they left and are held again for their order lines, and it no longer counts as shipped,
+    sold or delivered. Not while a return took back units only it carried: a return cannot
+    be voided, so neither can the parcel it came from."""
+    from daigou_cli.core import money
+
+    parcel = conn.execute("SELECT * FROM shipments WHERE id = ?", (target["id"],)).fetchone()
+    carried = conn.execute(
+        "SELECT sl.order_line_id, sl.lot_id, ol.sku, SUM(sl.qty) AS qty FROM shipment_lines sl "
+        "JOIN order_lines ol ON ol.id = sl.order_line_id WHERE sl.shipment_id = ? "
+        "GROUP BY sl.order_line_id, sl.lot_id ORDER BY sl.order_line_id, sl.lot_id", (parcel["id"],)).fetchall()
+    for row in carried:
+        _refuse_if_returned(conn, target["id"], row)
+    entry = _record_void(conn, target, why, at)
+    for m in conn.execute("SELECT sku, location, lot_id, SUM(qty) AS qty FROM movements WHERE entry_id = ? "
+                          "GROUP BY sku, location, lot_id HAVING SUM(qty) <> 0", (parcel["id"],)).fetchall():
+        conn.execute("INSERT INTO movements(entry_id, at, sku, location, lot_id, qty, kind, reason) "
+                     "VALUES (?, ?, ?, ?, ?, ?, 'void', ?)",
+                     (entry, at, m["sku"], m["location"], m["lot_id"], -m["qty"], f"void of {target['id']}"))
+    held = {}
+    for row in carried:
+        held[(row["order_line_id"], row["sku"])] = held.get((row["order_line_id"], row["sku"]), 0) + row["qty"]
+    for (line_id, sku), qty in held.items():
+        conn.execute("INSERT INTO reservations(entry_id, at, order_line_id, sku, location, qty) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", (entry, at, line_id, sku, parcel["location"], qty))
+    after = conn.execute("SELECT * FROM order_summary WHERE id = ?", (parcel["order_id"],)).fetchone()
+    cur = after["currency"]
+    return {"id": entry, "voids": target["id"], "kind": "shipment", "reason": why, "order_id": parcel["order_id"],
+            "tracking": parcel["tracking"], "carrier": parcel["carrier"], "location": parcel["location"],
+            "units": sum(held.values()), "paid": money.to_decimal(after["paid"], cur),
+            "balance_due": money.to_decimal(after["balance_due"], cur),
+            "refund_due": money.to_decimal(after["refund_due"], cur), "currency": cur, "state": after["state"],
+            "at": clock.from_db(at)}
+
+
+def _refuse_if_returned(conn: sqlite3.Connection, shipment_id: int, row: sqlite3.Row) -> None:
+    """Returns name an order line and lot, not a parcel: they are this parcel's when the
+    other parcels standing with that line and lot carried fewer units than came back."""
+    returned = conn.execute(
+        "SELECT rl.return_id, SUM(rl.qty) AS qty FROM return_lines rl WHERE rl.order_line_id = ? AND rl.lot_id = ? "
+        "GROUP BY rl.return_id ORDER BY rl.return_id", (row["order_line_id"], row["lot_id"])).fetchall()
+    if not returned:
+        return
+    others = conn.execute(
+        "SELECT COALESCE(SUM(sl.qty), 0) FROM shipment_lines sl WHERE sl.order_line_id = ? AND sl.lot_id = ? "
+        "AND sl.shipment_id <> ? AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = sl.shipment_id)",
+        (row["order_line_id"], row["lot_id"], shipment_id)).fetchone()[0]
+    if sum(r["qty"] for r in returned) > others:
+        ids = ", ".join(str(r["return_id"]) for r in returned)
+        raise Refused(f"entry {shipment_id}: return entr{'y' if len(returned) == 1 else 'ies'} {ids} took back "
+                      f"{row['sku']} it carried, and a return cannot be voided, so neither can this parcel")

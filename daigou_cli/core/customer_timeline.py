@@ -31,9 +31,16 @@ UNION ALL
 SELECT e.at, e.entry_id, e.kind, 'order ' || e.order_id, e.note, NULL, NULL
 FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.customer_id = :cid
 UNION ALL
-SELECT s.at, s.id, 'shipment', 'order ' || s.order_id, s.carrier || ' ' || s.tracking || ' from ' || s.location,
+SELECT s.at, s.id, 'shipment' || CASE WHEN ve.id IS NOT NULL THEN '_voided' ELSE '' END, 'order ' || s.order_id,
+       s.carrier || ' ' || s.tracking || ' from ' || s.location || COALESCE('; voided by entry ' || ve.id, ''),
        NULL, NULL
-FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.customer_id = :cid
+FROM shipments s JOIN orders o ON o.id = s.order_id
+LEFT JOIN voids v ON v.target = s.id LEFT JOIN entries ve ON ve.id = v.entry_id AND ve.at <= :as_of
+WHERE o.customer_id = :cid
+UNION ALL
+SELECT ve.at, ve.id, 'void', 'order ' || s.order_id, 'entry ' || s.id || ': ' || v.reason, NULL, NULL
+FROM shipments s JOIN orders o ON o.id = s.order_id JOIN voids v ON v.target = s.id
+JOIN entries ve ON ve.id = v.entry_id WHERE o.customer_id = :cid
 UNION ALL
 SELECT se.at, se.entry_id, se.status, 'order ' || s.order_id, s.carrier || ' ' || s.tracking ||
        COALESCE(': ' || se.note, ''), NULL, NULL

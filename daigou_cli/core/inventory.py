@@ -36,8 +36,11 @@ def stock_list(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, locatio
         GROUP BY {group}
     ),
     sold AS (
-        SELECT sku, -SUM(qty) AS units FROM movements
-        WHERE kind = 'sale' AND at > :since AND at <= :until GROUP BY sku
+        SELECT m.sku, -SUM(m.qty) AS units FROM movements m
+        WHERE m.kind = 'sale' AND m.at > :since AND m.at <= :until
+          AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id  -- a voided parcel
+                          WHERE v.target = m.entry_id AND e.at <= :until)
+        GROUP BY m.sku
     )
     SELECT p.sku, p.name, p.category, p.zone, p.reorder_point, lv.location,
            COALESCE(lv.on_hand, 0) AS on_hand, COALESCE(lv.value, 0) AS value,

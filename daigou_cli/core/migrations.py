@@ -4,7 +4,7 @@ covers new tables, indexes and triggers; views are always recreated)."""
 
 import sqlite3
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 STEPS = {}
 
 

@@ -81,6 +81,11 @@ def timeline(conn: sqlite3.Connection, order_id: int, as_of: str = clock.END_OF_
     JOIN entries t ON t.id = p.entry_id
     WHERE p.order_id = :id
     UNION ALL
+    SELECT e.at, v.entry_id, 'void', NULL,
+           'entry ' || s.id || ' (shipment ' || s.carrier || ' ' || s.tracking || '): ' || v.reason
+    FROM shipments s JOIN voids v ON v.target = s.id JOIN entries e ON e.id = v.entry_id
+    WHERE s.order_id = :id
+    UNION ALL
     SELECT r.at, r.entry_id, CASE WHEN r.qty > 0 THEN 'reserved' ELSE 'released' END, NULL,
            r.sku || ' × ' || ABS(r.qty) || ' at ' || r.location
     FROM reservations r JOIN order_lines ol ON ol.id = r.order_line_id WHERE ol.order_id = :id

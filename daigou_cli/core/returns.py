@@ -11,15 +11,16 @@ WARRANTY_COLUMNS = ["order_id", "customer", "sku", "name", "qty", "sold_at", "wa
 
 
 def _returnable(conn, order_id: int, sku: str) -> list[sqlite3.Row]:
-    """Per shipped lot of this SKU on this order: units shipped and not yet returned,
-    latest parcel first (what came last goes back first)."""
+    """Per shipped lot of this SKU on this order: units shipped (parcels not voided) and not
+    yet returned, latest parcel first (what came last goes back first)."""
     return conn.execute(
         "SELECT sl.order_line_id, sl.lot_id, s.location, SUM(sl.qty) - COALESCE(("
         "  SELECT SUM(rl.qty) FROM return_lines rl WHERE rl.order_line_id = sl.order_line_id"
         "  AND rl.lot_id = sl.lot_id), 0) AS open "
         "FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id "
         "JOIN order_lines ol ON ol.id = sl.order_line_id "
-        "WHERE ol.order_id = ? AND ol.sku = ? GROUP BY sl.order_line_id, sl.lot_id "
+        "WHERE ol.order_id = ? AND ol.sku = ? AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = s.id) "
+        "GROUP BY sl.order_line_id, sl.lot_id "
         "HAVING open > 0 ORDER BY MAX(s.at) DESC, sl.lot_id DESC", (order_id, sku)).fetchall()
 
 
@@ -93,7 +94,8 @@ def warranties(conn: sqlite3.Connection, expiring_days: int | None = None) -> li
         "FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id "
         "JOIN order_lines ol ON ol.id = sl.order_line_id JOIN orders o ON o.id = ol.order_id "
         "JOIN customers c ON c.id = o.customer_id JOIN products p ON p.sku = ol.sku "
-        "WHERE p.warranty_days > 0 GROUP BY ol.id HAVING units > 0").fetchall()
+        "WHERE p.warranty_days > 0 AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = s.id) "
+        "GROUP BY ol.id HAVING units > 0").fetchall()
     out = []
     for r in rows:
         sold = clock.from_db(r["sold_at"]).astimezone(clock.zone(tz)).date()

@@ -6,7 +6,7 @@ import sqlite3
 
 from daigou_cli.core import catalog, clock, config, fx, money, notify, stock
 from daigou_cli.core.errors import InvalidInput, Refused
-from daigou_cli.core.ledger import record_entry
+from daigou_cli.core.ledger import is_voided, record_entry
 from daigou_cli.core.orders import find_order
 
 STATUSES = ("info_received", "in_transit", "customs", "out_for_delivery", "delivered", "exception",
@@ -120,7 +120,12 @@ def ship(conn: sqlite3.Connection, ref, lines: list[str], carrier: str, tracking
     number = (tracking or "").strip()
     if not number:
         raise InvalidInput("--tracking: must not be empty")
-    if conn.execute("SELECT 1 FROM shipments WHERE tracking = ?", (number,)).fetchone():
+    taken = conn.execute("SELECT s.id, v.entry_id AS void FROM shipments s LEFT JOIN voids v ON v.target = s.id "
+                         "WHERE s.tracking = ?", (number,)).fetchone()
+    if taken and taken["void"]:
+        raise Refused(f"--tracking: {number} is on parcel {taken['id']}, voided by entry {taken['void']}; "
+                      "a tracking number stays with its first parcel")
+    if taken:
         raise Refused(f"--tracking: {number} is already on another parcel")
     where = catalog.location(conn, location, "--from") if location else None
     picked = _units_to_ship(conn, order["id"], lines, where)
@@ -195,6 +200,7 @@ def record_event(conn: sqlite3.Connection, tracking: str, status: str, at: str, 
     entry = record_entry(conn, "tracking", at, note)
     conn.execute("INSERT INTO shipment_events(entry_id, shipment_id, status, at, note) VALUES (?, ?, ?, ?, ?)",
                  (entry, parcel["id"], ours, at, (note or "").strip() or None))
-    notify.queue(conn, ours, parcel["order_id"], entry, at, shipment_id=parcel["id"])
+    if not is_voided(conn, parcel["id"]):  # a voided parcel's news is nobody's news
+        notify.queue(conn, ours, parcel["order_id"], entry, at, shipment_id=parcel["id"])
     state = conn.execute("SELECT state FROM order_summary WHERE id = ?", (parcel["order_id"],)).fetchone()[0]
     return record | {"id": entry, "duplicate": False, "state": state}

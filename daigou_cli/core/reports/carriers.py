@@ -44,7 +44,9 @@ WHERE x.at <= :as_of AND x.order_id IN (SELECT order_id FROM shipments WHERE at 
 """
 _CARRIED = """
 SELECT sl.shipment_id, sl.qty FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
-WHERE sl.order_line_id = ? AND sl.lot_id = ? AND s.at <= ?
+WHERE sl.order_line_id = :line AND sl.lot_id = :lot AND s.at <= :as_of
+  AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                  WHERE v.target = s.id AND e.at <= :as_of)
 """
 
 TENTH = Decimal("0.1")
@@ -88,7 +90,8 @@ def _refunds_by_parcel(conn: sqlite3.Connection, window: dict, as_of: str) -> di
         refund = Fraction(money.convert(first["refund"], first["currency"], rate, base))
         returned = sum(u["qty"] for u in lines)
         for u in lines:
-            carried = conn.execute(_CARRIED, (u["order_line_id"], u["lot_id"], as_of)).fetchall()
+            carried = conn.execute(_CARRIED, {"line": u["order_line_id"], "lot": u["lot_id"],
+                                              "as_of": as_of}).fetchall()
             total = sum(c["qty"] for c in carried)
             for c in carried:
                 shares[c["shipment_id"]] += refund * u["qty"] / returned * c["qty"] / total

@@ -15,7 +15,8 @@ when the parcel left. Then, for facts dated in the window:
   then (or all lines). Refunds of a cancelled order's deposit were never revenue: left out.
 gross_profit = revenue − cogs − shipping − fees − refunds; margin = gross_profit / revenue,
 in percent. Every amount is converted at the finest grain (parcel line, refund) and summed
-in SQL, so totals are the same whichever way the report is cut."""
+in SQL, so totals are the same whichever way the report is cut. A voided parcel or refund
+(`daigou void`) counts for none of it once the void is in view (--as-of before it: as it was)."""
 
 import re
 import sqlite3
@@ -49,6 +50,8 @@ sold AS (  -- one row per parcel and order line
     JOIN order_lines ol ON ol.id = sl.order_line_id JOIN orders o ON o.id = ol.order_id
     JOIN lots l ON l.id = sl.lot_id
     WHERE s.at BETWEEN :start AND :until
+      AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id  -- voided: never sold
+                      WHERE v.target = s.id AND e.at <= (SELECT as_of FROM as_of_clock))
     GROUP BY s.id, ol.id
 ), sold_w AS (
     SELECT *, CASE WHEN SUM(revenue) OVER (PARTITION BY shipment_id) > 0 THEN revenue ELSE qty END AS w
@@ -73,6 +76,8 @@ sold AS (  -- one row per parcel and order line
     SELECT r.entry_id, 2, sl.order_line_id, SUM(sl.qty), SUM(sl.qty) * ol.price
     FROM refund r JOIN order_lines ol ON ol.order_id = r.order_id JOIN shipment_lines sl ON sl.order_line_id = ol.id
     JOIN shipments s ON s.id = sl.shipment_id AND s.at <= r.at
+    WHERE NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+                      WHERE v.target = s.id AND e.at <= (SELECT as_of FROM as_of_clock))
     GROUP BY r.entry_id, sl.order_line_id
     UNION ALL
     SELECT r.entry_id, 3, ol.id, ol.qty, ol.qty * ol.price

@@ -1,5 +1,5 @@
 """`daigou report turnover`: how fast stock turns over a period — units sold (movements of
-kind 'sale'), cost of goods sold at lot cost, average inventory value (time-weighted over the
+kind 'sale', not of a voided parcel), cost of goods sold at lot cost, average inventory value (time-weighted over the
 period: the value at the start plus every movement's value weighted by the share of the
 period still to run after it), turnover (COGS / average inventory), days of inventory
 (period days × average inventory / COGS), and slow and dead stock with a clearance action:
@@ -20,7 +20,11 @@ DEAD_AGE_DAYS = 180
 
 _SQL = """
 WITH moved AS (
-    SELECT m.sku, m.at, m.kind, m.qty, m.qty * l.unit_cost_base AS value
+    -- a sale of a voided parcel is no sale: its 'void' movement only brings the stock back
+    SELECT m.sku, m.at, CASE WHEN m.kind = 'sale' AND EXISTS (
+               SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id
+               WHERE v.target = m.entry_id AND e.at <= :end) THEN 'voided_sale' ELSE m.kind END AS kind,
+           m.qty, m.qty * l.unit_cost_base AS value
     FROM movements m JOIN lots l ON l.id = m.lot_id WHERE m.at <= :end
 ), per_sku AS (
     SELECT sku,
