@@ -190,3 +190,26 @@ def test_unknown_format_and_misplaced_options_are_usage_mistakes(shop):
         "daigou: --from: 'amazon' is not one of shopify, taobao, woocommerce, csv"]
     assert stderr_lines(shop.run("order import - --from shopify --items x.csv", input=FIRST, code=3)) == [
         "daigou: --items: only for --from taobao (the 宝贝报表)"]
+
+
+def test_a_voided_parcel_no_longer_stands_in_the_way_of_a_cancellation(shop):
+    shop.run("order import - --from shopify", input=FIRST)
+    parcel = shop.run("ship '#1001' --carrier SF --tracking SF100 --at 2026-11-11T12:00 -q").stdout.strip()
+    shop.run(f"void {parcel} --reason 'wrong order packed' --at 2026-11-11T13:00")
+    later = shopify("#1001", "voided", "ANESSA-60", "2", "199.00", **{"Cancelled at": "2026-11-12 18:00:00 +0800"})
+    result = shop.run("order import - --from shopify", input=later)
+    assert result.stdout == "imported orders from stdin: 0 created, 1 updated, 0 unchanged, 0 rejected\n"
+    assert [o["state"] for o in orders(shop) if o["external_id"] == "#1001"] == ["cancelled"]
+
+
+def test_a_voided_payment_is_recorded_again_when_the_platform_says_paid(shop):
+    """The ledger lost the payment (voided as a mistake); the platform still says paid: the
+    re-import records it, so ledger and platform agree again."""
+    shop.run("order import - --from shopify", input=FIRST)
+    order_id = shop.sql("SELECT id FROM orders WHERE external_id = '#1001'")[0][0]
+    payment = shop.sql("SELECT entry_id FROM payments WHERE order_id = ?", (order_id,))[0][0]
+    shop.run(f"void {payment} --reason 'entered by hand twice'")
+    assert [o["state"] for o in orders(shop) if o["external_id"] == "#1001"] == ["pending"]
+    again = shop.run("order import - --from shopify", input=FIRST)
+    assert again.stdout == "imported orders from stdin: 0 created, 1 updated, 2 unchanged, 0 rejected\n"
+    assert [(o["state"], o["paid"]) for o in orders(shop) if o["external_id"] == "#1001"] == [("paid", "398.00")]

@@ -183,15 +183,18 @@ def _at(where: RowError, reason: str) -> RowError:
 
 
 def _ledger_money(conn: sqlite3.Connection, order_id: int) -> tuple[int, int, bool, int]:
-    """(money in, money back, cancelled, units shipped) as the ledger has them now. Read from
-    the facts, not order_summary: that view aggregates every order, and this runs per order."""
+    """(money in, money back, cancelled, units shipped) as the ledger has them now, leaving out
+    voided payments and parcels. Read from the facts, not order_summary: this runs per order
+    and wants the ledger as it stands, whatever the import's own dates."""
     paid_in, back = conn.execute(
-        "SELECT COALESCE(SUM(MAX(amount, 0)), 0), COALESCE(SUM(MAX(-amount, 0)), 0) FROM payments "
-        "WHERE order_id = ?", (order_id,)).fetchone()
+        "SELECT COALESCE(SUM(MAX(amount, 0)), 0), COALESCE(SUM(MAX(-amount, 0)), 0) FROM payments p "
+        "WHERE order_id = ? AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = p.entry_id)",
+        (order_id,)).fetchone()
     cancelled = conn.execute("SELECT 1 FROM order_events WHERE order_id = ? AND kind = 'cancelled'",
                              (order_id,)).fetchone() is not None
     shipped = conn.execute("SELECT COALESCE(SUM(s.qty), 0) FROM shipment_lines s JOIN order_lines l "
-                           "ON l.id = s.order_line_id WHERE l.order_id = ?", (order_id,)).fetchone()[0]
+                           "ON l.id = s.order_line_id WHERE l.order_id = ? AND NOT EXISTS "
+                           "(SELECT 1 FROM voids v WHERE v.target = s.shipment_id)", (order_id,)).fetchone()[0]
     return paid_in, back, cancelled, shipped
 
 
