@@ -17,6 +17,23 @@ def _fail(message: str, code: int) -> None:
     sys.exit(int(code))
 
 
+# Options whose value may be left out: `warranty list --expiring` means within config
+# expiring_days, `--expiring 2w` within two weeks.
+OPTIONAL_VALUES = {"--expiring": "default"}
+
+
+def _fill_optional_values(args: list[str]) -> list[str]:
+    out = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return out + args[i:]
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if arg in OPTIONAL_VALUES and (nxt is None or (nxt.startswith("-") and nxt != "-")):
+            arg = f"{arg}={OPTIONAL_VALUES[arg]}"
+        out.append(arg)
+    return out
+
+
 class DaigouGroup(TyperGroup):
     """Runs the command without Click's standalone handling, so that every error (usage,
     input, business rule, database) leaves as one line on stderr and a PRODUCT.md exit code."""
@@ -24,6 +41,13 @@ class DaigouGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         from typer._click import exceptions as click_exc
 
+        from daigou_cli.output import PipeSafe, discard_stdout
+
+        args = _fill_optional_values(list(sys.argv[1:] if args is None else args))
+        # A reader that stops early (`daigou stock list | head -3`) is not an error: the rest
+        # of the output goes nowhere and the command keeps its own exit code (Click would
+        # make it 1, which scripts read as "check found something").
+        stdout, sys.stdout = sys.stdout, PipeSafe(sys.stdout)
         try:
             rv = super().main(args=args, prog_name=prog_name or "daigou", complete_var=complete_var,
                               standalone_mode=False, **extra)
@@ -43,14 +67,16 @@ class DaigouGroup(TyperGroup):
             problem = as_database_problem(exc)
             _fail(problem.message, problem.code)
         except BrokenPipeError:
-            sys.stderr.close()
+            discard_stdout()
             sys.exit(0)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except Exception as exc:  # a bug: still one line, never a traceback
             _fail(f"internal error: {type(exc).__name__}: {exc}", 70)
-        code = rv if isinstance(rv, int) else 0
-        sys.exit(code)
+        finally:
+            sys.stdout.flush()
+            sys.stdout = stdout
+        sys.exit(rv if isinstance(rv, int) else 0)
 
 
 app = typer.Typer(

@@ -161,6 +161,51 @@ def emit(rows: list[dict], columns: list[str], fmt: str, tz: str, title: str | N
         write_table(rows, columns, tz, title, totals, keep)
 
 
+def discard_stdout() -> None:
+    """Point file descriptor 1 at /dev/null: the reader of a pipe has gone."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests)
+        pass
+
+
+class PipeSafe:
+    """stdout for one command: once the reader of a pipe has gone (`daigou check | head -1`),
+    the rest of the output goes nowhere instead of raising, so the command still finishes
+    and ends with its own exit code (1 for check and reorder with findings)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._gone = False
+
+    def _lost(self) -> None:
+        self._gone = True
+        discard_stdout()
+
+    def write(self, text):
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._lost()
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._lost()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def _extra(row: dict, columns: list[str]) -> dict:
     """JSON carries nested detail (lists, dicts) that a flat table cannot."""
     return {k: v for k, v in row.items() if k not in columns and isinstance(v, (list, dict))}

@@ -55,7 +55,7 @@ def profit_month(path) -> Daigou:
     d.run(f"ship {o2} --carrier SF --tracking SF002 --cost 12 --at 2026-11-05")
     d.run(f"order refund {o2} 20 --at 2026-11-06")
     o3 = order("lina POCKY:2 --deposit 10 --at 2026-11-07")
-    d.run(f"order cancel {o3} --reason 不要了 --at 2026-11-08")
+    d.run(f"order cancel {o3} --reason 不要了 --no-refund --at 2026-11-08")
     d.run(f"order refund {o3} 10 --at 2026-11-08")
     o4 = order("wxm SHI-50:1@300 POCKY:2 --at 2026-11-11")
     d.run(f"order pay {o4} 330 --at 2026-11-11")

@@ -22,7 +22,7 @@ def test_a_clean_ledger_is_silent_under_quiet(store):
     store.run("stock add SHI-50 10 --cost 200 --at 2026-10-01")
     result = store.run("check --quiet --as-of 2026-10-10")
     assert result.stdout == ""
-    assert store.run("check --as-of 2026-10-10").stdout == "ok: nothing needs action\n"
+    assert store.run("check --as-of 2026-10-10 --format lines").stdout == "ok: nothing needs action\n"
     assert store.json("check --as-of 2026-10-10") == []
 
 
@@ -32,7 +32,7 @@ def test_a_ledger_that_does_not_exist_yet_is_clean(daigou):
 
 def test_low_stock(store):
     store.run("stock add SHI-50 2 --cost 200 --at 2026-10-01")
-    result = store("check --as-of 2026-10-10")
+    result = store("check --as-of 2026-10-10 --format lines")
     assert result.exit_code == 1
     assert lines(result) == [
         "warning low_stock SHI-50: SHI-50 红腰子: 2 available + 0 incoming, reorder point 2; buy 6"]
@@ -43,7 +43,7 @@ def test_back_orders_waiting_longer_than_backorder_alert_days(store):
     store.run("order new 王芳 ROYCE:2@88 SHI-50:1@680 --at 2026-10-10")
     # Three days is the default allowance: on the 13th it has waited 3 days, on the 14th 4.
     assert store("check --as-of 2026-10-13").exit_code == 0
-    result = store("check --as-of 2026-10-14")
+    result = store("check --as-of 2026-10-14 --format lines")
     assert result.exit_code == 1
     assert lines(result) == ["warning backorder order 2: order 2 (王芳, normal) has waited 4 days for 2 × ROYCE"]
     store.run("config set backorder_alert_days 7")
@@ -61,7 +61,7 @@ def test_expiring_and_expired_lots(store):
     store.run("stock add SHI-50 10 --cost 200 --at 2026-10-01")
     store.run("stock add ROYCE 6 --cost 40 --expiry 2026-11-05 --lot R1020 --at 2026-10-01")
     store.run("stock add ROYCE 4 --cost 40 --expiry 2026-10-15 --at 2026-10-01")
-    result = store("check --as-of 2026-10-20")
+    result = store("check --as-of 2026-10-20 --format lines")
     assert result.exit_code == 1
     assert lines(result) == [
         "error expiring lot 3@HOME: 4 × ROYCE ROYCE 生巧 at HOME expired 5 days ago (2026-10-15)",
@@ -75,7 +75,7 @@ def test_balances_past_due(store):
     store.run("stock add SHI-50 10 --cost 200 --at 2026-10-01")
     store.run("order new 王芳 SHI-50:2@680 --deposit 300 --due 2026-10-12 --at 2026-10-05")
     assert store("check --as-of 2026-10-12").exit_code == 0  # due today is not past due
-    result = store("check --as-of 2026-10-15")
+    result = store("check --as-of 2026-10-15 --format lines")
     assert lines(result) == ["warning balance_due order 2: order 2 (王芳): 1060.00 CNY still due, 3 days after 2026-10-12"]
     store.run("order pay 2 1060 --at 2026-10-16")
     assert store("check --as-of 2026-10-16").exit_code == 0
@@ -103,7 +103,7 @@ def test_csv_and_table_formats(store):
 
 def test_quiet_still_prints_what_needs_action(store):
     store.run("stock add SHI-50 1 --cost 200 --at 2026-10-01")
-    result = store("check --quiet --as-of 2026-10-02")
+    result = store("check --quiet --as-of 2026-10-02 --format lines")
     assert result.exit_code == 1
     assert len(lines(result)) == 1
 
@@ -116,7 +116,7 @@ def test_a_new_check_is_one_function(store, monkeypatch):
     def always(ctx):
         yield checks.problem("demo", "x", f"checked on {ctx.today}", "error")
 
-    result = store("check --as-of 2026-10-02")
+    result = store("check --as-of 2026-10-02 --format lines")
     assert result.exit_code == 1
     assert lines(result) == ["error demo x: checked on 2026-10-02"]
 
@@ -129,7 +129,7 @@ def test_stale_shipments(store):
     store.run("shipment event EE1CN in_transit --at 2026-10-03T09:00")
     # six days without news: late once stale_shipment_days (7) is passed, not before
     store.run("check --as-of 2026-10-09 --quiet")
-    result = store("check --as-of 2026-10-11")
+    result = store("check --as-of 2026-10-11 --format lines")
     assert result.exit_code == 1
     assert lines(result) == [
         f"warning stale_shipment EE1CN: EMS EE1CN (order {order}, 王芳): in_transit, no tracking news for 8 days"]

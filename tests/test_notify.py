@@ -140,7 +140,7 @@ def test_refund_and_return_with_refund(sold):
 def test_cancel_says_the_refund_is_due(sold):
     paid = new_order(sold, "--deposit 100")
     unpaid = new_order(sold)
-    sold.run(f"order cancel {paid} --reason 缺货")
+    sold.run(f"order cancel {paid} --reason 缺货 --no-refund")
     sold.run(f"order cancel {unpaid} --reason 客户取消")
     last = messages(sold)[-2:]
     assert [m["kind"] for m in last] == ["refund_due", "order_cancelled"]

@@ -108,7 +108,7 @@ def test_order_list_lines_imports_back_into_another_ledger(shop, tmp_path):
     shop.run("order new 王小美 POCKY-CHOCO:4@15 ANESSA-60:1 --priority high --due 2026-12-01 --deposit 20 "
              "--at 2026-11-07")
     shop.run("order pay WX-1103 2399 --at 2026-11-08")
-    shop.run("order cancel XHS-1102 --reason 不要了 --at 2026-11-09")
+    shop.run("order cancel XHS-1102 --reason 不要了 --no-refund --at 2026-11-09")
     shop.run("order refund XHS-1102 398 --at 2026-11-09")
     export = shop.run("order list --lines --format csv").stdout
     assert export.splitlines()[0] == ("id,external_id,channel,customer,state,priority,total,paid,refunded,"

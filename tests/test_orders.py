@@ -218,13 +218,13 @@ def test_receipt_json_says_which_orders_it_filled(sh):
 
 # ----------------------------------------------------------------- cancel and refund
 
-def test_cancel_releases_stock_to_a_waiting_order_and_leaves_refund_due(sh):
+def test_cancel_no_refund_releases_stock_to_a_waiting_order_and_leaves_refund_due(sh):
     sh.run("stock add SHI-50 2 --cost 200 -l SH --at 2026-10-01")
     first = new_order(sh, "王小美 SHI-50:2 --deposit 300 --at 2026-10-02")
     waiting = new_order(sh, "Kenji SHI-50:2 --at 2026-10-03")
     assert lines(sh, waiting) == [("SHI-50", 2, 0, 2)]
 
-    out = sh.run(f"order cancel {first} --reason 'changed her mind' --at 2026-10-04").stdout
+    out = sh.run(f"order cancel {first} --reason 'changed her mind' --no-refund --at 2026-10-04").stdout
     (entry,) = sh.sql("SELECT max(id) FROM entries")[0]
     assert out == f"order {first} cancelled: 2 units released, refund due 300.00 CNY (entry {entry})\n"
 
@@ -249,7 +249,7 @@ def test_cancel_with_nobody_waiting_makes_stock_available(sh):
 def test_refund_lowers_refund_due(sh):
     oid = new_order(sh, "王小美 SHI-50:1 --deposit 300 --at 2026-10-02")
     sh.run(f"order pay {oid} 120 --at 2026-10-03")
-    sh.run(f"order cancel {oid} --reason 'out of stock' --at 2026-10-04")
+    sh.run(f"order cancel {oid} --reason 'out of stock' --no-refund --at 2026-10-04")
     assert order_row(sh, oid)["refund_due"] == "420.00"
 
     out = sh.run(f"order refund {oid} 100 --at 2026-10-05").stdout
@@ -321,7 +321,7 @@ def test_order_show_json_has_lines_and_a_timeline(sh):
 def test_order_show_timeline_after_a_cancel(sh):
     sh.run("stock add SHI-50 1 --cost 200 -l SH --at 2026-10-01")
     oid = new_order(sh, "王小美 SHI-50:1 --deposit 100 --at 2026-10-02")
-    sh.run(f"order cancel {oid} --reason 'too slow' --at 2026-10-04")
+    sh.run(f"order cancel {oid} --reason 'too slow' --no-refund --at 2026-10-04")
     sh.run(f"order refund {oid} 100 --method alipay --at 2026-10-05")
     shown = sh.json(f"order show {oid}")
     assert (shown["state"], shown["paid"], shown["refund_due"]) == ("cancelled", 0, 0)

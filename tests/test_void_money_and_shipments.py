@@ -162,7 +162,7 @@ def test_a_payment_with_later_refunds_beyond_the_rest_is_refused(discounted):
 
 def test_a_void_back_dated_before_a_refund_it_would_exceed_is_refused(sold):
     # 840 in, then 300 back on 11-04: voiding the 740 on 11-03 leaves 100 paid when 300 go back
-    sold.run(f"order cancel {sold.order} --reason changed-mind --at 2026-11-04")
+    sold.run(f"order cancel {sold.order} --reason changed-mind --no-refund --at 2026-11-04")
     refund = entry(sold.run(f"order refund {sold.order} 300 --at 2026-11-04 -q"))
     before = counts(sold)
     line = one_line(sold(f"void {sold.payment} --reason typo --at 2026-11-03"), 4)
@@ -171,7 +171,7 @@ def test_a_void_back_dated_before_a_refund_it_would_exceed_is_refused(sold):
 
 
 def test_voiding_a_refund_on_a_cancelled_order_owes_it_again(sold):
-    sold.run(f"order cancel {sold.order} --reason changed-mind --at 2026-11-04")
+    sold.run(f"order cancel {sold.order} --reason changed-mind --no-refund --at 2026-11-04")
     refund = entry(sold.run(f"order refund {sold.order} 840 --at 2026-11-04 -q"))
     assert order(sold, sold.order)["refund_due"] == "0.00"
     sold.run(f"void {refund} --reason 'bank bounced it' --at 2026-11-06")

@@ -5,6 +5,8 @@ from typing import List, Optional
 import typer
 
 from daigou_cli.cli.common import (
+    AsOfOpt,
+    AtOpt,
     DbOpt,
     FormatOpt,
     QuietOpt,
@@ -26,19 +28,20 @@ def location_add(
     code: str = typer.Argument(..., help="Short code, e.g. TOKYO or SH."),
     region: str = typer.Option(..., "--region", help="Region, e.g. Tokyo, Shanghai (orders ship from the same region first)."),
     name: Optional[str] = typer.Option(None, "--name", help="Longer description."),
-    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Add a stock location."""
     with writing(db, fmt) as ledger:
-        record = catalog.add_location(ledger.conn, code, region, name)
+        record = catalog.add_location(ledger.conn, code, region, name, ledger.at(at))
     done(ledger, record, f"location {record['code']} added ({record['region']})", fmt, quiet)
 
 
 @location_app.command("list")
-def location_list(db: DbOpt = None, fmt: FormatOpt = None) -> None:
+def location_list(as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None) -> None:
     """Locations with the units on hand at each."""
     with reading(db) as ledger:
-        show(ledger, catalog.list_locations(ledger.conn), ["code", "region", "name", "on_hand"], fmt, "Locations")
+        show(ledger, catalog.list_locations(ledger.conn, ledger.as_of(as_of)), ["code", "region", "name", "on_hand"],
+             fmt, "Locations")
 
 
 def _product_fields(**kw) -> dict:
@@ -64,7 +67,7 @@ def product_add(
     warranty_days: Optional[str] = typer.Option(None, "--warranty-days", help="Warranty given to customers, days."),
     supplier: Optional[str] = typer.Option(None, "--supplier", help="Usual supplier (name or id)."),
     pack_size: Optional[str] = typer.Option(None, "--pack-size", help="Buy in multiples of this."),
-    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Add a product to the catalogue."""
     fields = _product_fields(name=name, category=category, zone=zone, price=price, currency=currency,
@@ -72,7 +75,7 @@ def product_add(
                              lead_days=lead_days, shelf_life_days=shelf_life_days,
                              warranty_days=warranty_days, supplier=supplier, pack_size=pack_size)
     with writing(db, fmt) as ledger:
-        record = catalog.add_product(ledger.conn, sku, fields)
+        record = catalog.add_product(ledger.conn, sku, fields, ledger.at(at))
     done(ledger, record, f"product {record['sku']} added: {record['name']}", fmt, quiet)
 
 
@@ -118,24 +121,26 @@ def product_list(
     category: Optional[str] = typer.Option(None, "--category"),
     zone: Optional[str] = typer.Option(None, "--zone"),
     supplier: Optional[str] = typer.Option(None, "--supplier"),
-    db: DbOpt = None, fmt: FormatOpt = None,
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
     """The catalogue, with units on hand."""
     with reading(db) as ledger:
-        rows = catalog.list_products(ledger.conn, category, zone, supplier)
+        rows = catalog.list_products(ledger.conn, category, zone, supplier, ledger.as_of(as_of))
         show(ledger, rows, catalog.PRODUCT_COLUMNS, fmt, "Products")
 
 
 @product_app.command("show")
-def product_show(sku: str = typer.Argument(...), db: DbOpt = None, fmt: FormatOpt = None) -> None:
+def product_show(sku: str = typer.Argument(...), as_of: AsOfOpt = None, db: DbOpt = None,
+                 fmt: FormatOpt = None) -> None:
     """One product: catalogue fields, stock by location and lots."""
     from daigou_cli import output
     from daigou_cli.core import inventory
 
     with reading(db) as ledger:
-        record = catalog.show_product(ledger.conn, sku)
-        record["stock"] = inventory.stock_list(ledger.conn, sku=record["sku"])
-        record["lots"] = inventory.lots(ledger.conn, sku=record["sku"])
+        when = ledger.as_of(as_of)
+        record = catalog.show_product(ledger.conn, sku, when)
+        record["stock"] = inventory.stock_list(ledger.conn, when, sku=record["sku"])
+        record["lots"] = inventory.lots(ledger.conn, when, sku=record["sku"])
         output.emit_record(record, output.resolve_format(fmt), ledger.tz, record["sku"])
 
 
@@ -147,11 +152,11 @@ def supplier_add(
     lead_days: Optional[str] = typer.Option(None, "--lead-days", help="Days from buying to stock in hand."),
     store: Optional[str] = typer.Option(None, "--store", help="Shop or branch to visit on a trip."),
     city: Optional[str] = typer.Option(None, "--city"),
-    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Add a supplier."""
     with writing(db, fmt) as ledger:
-        record = catalog.add_supplier(ledger.conn, name, country, currency, lead_days, store, city)
+        record = catalog.add_supplier(ledger.conn, name, country, currency, lead_days, store, city, ledger.at(at))
     done(ledger, record, f"supplier {record['id']} added: {record['name']}", fmt, quiet)
 
 

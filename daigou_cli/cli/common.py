@@ -30,6 +30,11 @@ def set_root_db(db: str | None) -> None:
     _root["db"] = db
 
 
+def root_db() -> str | None:
+    """The --db given before the command name, if any."""
+    return _root["db"]
+
+
 class Ledger:
     """An open ledger with the settings every command needs."""
 
@@ -51,6 +56,15 @@ def reading(db: str | None):
         yield Ledger(conn)
     finally:
         conn.close()
+
+
+def expiring_days(ledger: "Ledger", text: str | None, field: str = "--expiring") -> int | None:
+    """--expiring DAYS (30d, 2w, 3m), or bare --expiring: config expiring_days; None when not given."""
+    if text is None:
+        return None
+    if text.strip().lower() == "default":
+        return int(float(config.get(ledger.conn, "expiring_days")))
+    return clock.parse_days(text, field)
 
 
 def check_write_format(fmt: str | None) -> str | None:

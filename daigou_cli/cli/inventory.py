@@ -122,16 +122,17 @@ def stock_list(
 
 @app.command("lots")
 def lots(
-    expiring: Optional[str] = typer.Option(None, "--expiring", metavar="DAYS", help="Only lots expiring within DAYS (30d, 2w, 3m), expired ones included."),
+    expiring: Optional[str] = typer.Option(None, "--expiring", metavar="[DAYS]", help="Only lots expiring within DAYS (30d, 2w, 3m; bare --expiring: config expiring_days), expired ones included."),
     sku: Optional[str] = typer.Option(None, "--sku"),
     location: Optional[str] = typer.Option(None, "--location", "-l"),
     as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
     """Lots with units left: cost in their own currency and base currency, expiry."""
-    from daigou_cli.core import clock, inventory
+    from daigou_cli.cli.common import expiring_days
+    from daigou_cli.core import inventory
 
-    days = clock.parse_days(expiring, "--expiring") if expiring is not None else None
     with reading(db) as ledger:
+        days = expiring_days(ledger, expiring)
         rows = inventory.lots(ledger.conn, ledger.as_of(as_of), days, sku, location)
         show(ledger, rows, inventory.LOT_COLUMNS, fmt, "Lots", totals=True, keep=LOT_KEEP)
 

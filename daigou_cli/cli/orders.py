@@ -91,15 +91,29 @@ def order_refund(
 def order_cancel(
     order: str = typer.Argument(..., metavar="ORDER"),
     reason: str = typer.Option(..., "--reason", help="Why it is cancelled."),
+    no_refund: bool = typer.Option(False, "--no-refund", help="Give the money back later (order refund): leave it as refund due."),
+    method: Optional[str] = typer.Option(None, "--method", help="How the money goes back (wechat-pay, alipay, bank ...)."),
     at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
-    """Cancel an order: releases its stock to waiting orders; what was paid becomes refund due."""
+    """Cancel an order: releases its stock to waiting orders and refunds what was paid.
+
+    The refund is a payment record of its own (negative, in the order's currency, at --at),
+    written in the same transaction as the cancellation. With --no-refund what was paid stays
+    as refund due, for `daigou order refund` when the money has gone back.
+    """
     from daigou_cli.core import orders
 
     with writing(db, fmt) as ledger:
         r = orders.cancel(ledger.conn, order, reason, ledger.at(at))
-    due = f", refund due {r['refund_due']} {r['currency']}" if r["refund_due"] else ""
-    done(ledger, r, f"order {r['order_id']} cancelled: {r['released']} units released{due} "
+        if r["refund_due"] and not no_refund:
+            back = orders.refund(ledger.conn, r["order_id"], f"{r['refund_due']:f}", ledger.at(at), method)
+            r = r | {"refunded": back["amount"], "refund_id": back["id"], "refund_due": back["refund_due"],
+                     "paid": back["paid"]}
+    if r.get("refunded"):
+        money = f", refunded {r['refunded']} {r['currency']}"
+    else:
+        money = f", refund due {r['refund_due']} {r['currency']}" if r["refund_due"] else ""
+    done(ledger, r, f"order {r['order_id']} cancelled: {r['released']} units released{money} "
          f"(entry {r['id']})", fmt, quiet)
 
 
@@ -143,13 +157,13 @@ def order_show(
 @app.command("queue")
 def order_queue(
     all_: bool = typer.Option(False, "--all", help="Also list orders that cannot ship yet, and why."),
-    db: DbOpt = None, fmt: FormatOpt = None,
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
     """What to pack next: paid orders with stock held, by priority, promised date, value, age."""
     from daigou_cli.core import order_views
 
     with reading(db) as ledger:
-        rows = order_views.queue(ledger.conn, all_)
+        rows = order_views.queue(ledger.conn, all_, ledger.as_of(as_of))
         show(ledger, rows, order_views.QUEUE_COLUMNS, fmt, "Packing queue", keep=QUEUE_KEEP)
 
 
@@ -161,13 +175,13 @@ def customer_add(
     email: Optional[str] = typer.Option(None, "--email"),
     region: Optional[str] = typer.Option(None, "--region", help="e.g. Shanghai: stock ships from the same region first."),
     address: Optional[str] = typer.Option(None, "--address"),
-    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Add a customer; each WeChat id, phone and email belongs to one customer."""
     from daigou_cli.core import customers
 
     with writing(db, fmt) as ledger:
-        r = customers.add_customer(ledger.conn, name, wechat, phone, email, region, address)
+        r = customers.add_customer(ledger.conn, name, wechat, phone, email, region, address, ledger.at(at))
     done(ledger, r, f"customer {r['id']} added: {r['name']}", fmt, quiet)
 
 
@@ -175,13 +189,14 @@ def customer_add(
 def customer_list(
     search: Optional[str] = typer.Option(None, "--search", help="Part of a name or contact."),
     region: Optional[str] = typer.Option(None, "--region"),
-    db: DbOpt = None, fmt: FormatOpt = None,
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
-    """Customers with their contacts and number of orders."""
+    """Customers with their contacts and number of orders (taken up to --as-of)."""
     from daigou_cli.core import customers
 
     with reading(db) as ledger:
-        show(ledger, customers.list_customers(ledger.conn, search, region), customers.CUSTOMER_COLUMNS,
+        show(ledger, customers.list_customers(ledger.conn, search, region, ledger.as_of(as_of)),
+             customers.CUSTOMER_COLUMNS,
              fmt, "Customers", keep=CUSTOMER_KEEP)
 
 

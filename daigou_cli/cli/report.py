@@ -20,16 +20,28 @@ ToOpt = typer.Option(None, "--to", metavar="DATE", help="Last day of the window 
 def aging(
     by: str = ByOpt,
     expiring: Optional[str] = typer.Option(None, "--expiring", metavar="DAYS", help="Count units expiring within DAYS (30d, 2w; default config expiring_days)."),
+    period: Optional[str] = PeriodOpt, start: Optional[str] = FromOpt, end: Optional[str] = ToOpt,
     as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
-    """Stock on hand by lot age (0–30, 31–90, 91–180, 180+ days): units and value, and what expires soon."""
+    """Stock on hand by lot age (0–30, 31–90, 91–180, 180+ days): units and value, and what expires soon.
+
+    As of now, or --as-of any date. With --period or --from/--to: the stock and its ages at the
+    end of the window (or at --as-of, when that is earlier).
+    """
+    from daigou_cli.cli.common import expiring_days
     from daigou_cli.core import clock
     from daigou_cli.core.reports import aging as report
+    from daigou_cli.core.reports import period as periods
 
-    days = clock.parse_days(expiring, "--expiring") if expiring is not None else None
     with reading(db) as ledger:
-        rows = report.aging(ledger.conn, ledger.as_of(as_of), by.strip().lower(), days)
-        _with_totals(ledger, rows, report.columns(by.strip().lower()), fmt, "Stock aging")
+        days = expiring_days(ledger, expiring)
+        when, title = ledger.as_of(as_of), "Stock aging"
+        if period or start or end:
+            window = periods.window(ledger.tz, period, start, end, as_of)
+            last_day = ledger.as_of(clock.local_date(window["end"], ledger.tz))  # ages in whole days
+            when, title = min(last_day, when), f"Stock aging {window['label']}"
+        rows = report.aging(ledger.conn, when, by.strip().lower(), days)
+        _with_totals(ledger, rows, report.columns(by.strip().lower()), fmt, title)
 
 
 @app.command("turnover")

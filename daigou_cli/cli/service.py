@@ -124,13 +124,13 @@ def faq_add(
     question: str = typer.Argument(..., help="The question as customers ask it: 如何退货？"),
     answer: str = typer.Argument(..., help="The answer you send."),
     tags: Optional[str] = typer.Option(None, "--tags", help="Comma list: 退货,售后."),
-    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Add an FAQ entry (searchable at once)."""
     from daigou_cli.core import faq
 
     with writing(db, fmt) as ledger:
-        r = faq.add_faq(ledger.conn, question, answer, tags)
+        r = faq.add_faq(ledger.conn, question, answer, tags, ledger.at(at))
     done(ledger, r, f"FAQ {r['id']} added: {r['question']}", fmt, quiet)
 
 

@@ -35,10 +35,11 @@ def init(
     db: DbOpt = None,
 ) -> None:
     """Create an empty ledger (any write command also creates it on first use)."""
+    from daigou_cli.cli.common import root_db
     from daigou_cli.core import config
     from daigou_cli.core.db import resolve_path
 
-    path = resolve_path(db)
+    path = resolve_path(db or root_db())
     existed = path.exists()
     with writing(db) as ledger:
         if base_currency:
@@ -113,12 +114,28 @@ def config_get(
     key: Optional[str] = typer.Argument(None, help="A setting; all of them when omitted."),
     db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
-    """Print a setting's value (or every setting with its default)."""
+    """Print a setting's value (or every setting with its default).
+
+    With KEY: the bare value (for `$(daigou config get timezone)`), or with --format (or
+    $DAIGOU_FORMAT) the setting as one record: key, value, default, description.
+    """
+    import os
+
+    from daigou_cli import output
     from daigou_cli.core import config
 
     with reading(db) as ledger:
         if key:
-            print(config.get(ledger.conn, key))
+            value = config.get(ledger.conn, key)
+            if fmt is None and not os.environ.get("DAIGOU_FORMAT", "").strip():
+                print(value)
+                return
+            chosen = output.resolve_format(fmt)
+            name = key.strip()
+            record = next((r for r in config.all_settings(ledger.conn) if r["key"] == name),
+                          {"key": name, "default": "", "description": ""}) | {"value": value}
+            record = {k: record[k] for k in ("key", "value", "default", "description")}
+            output.emit_record(record, chosen, ledger.tz, f"Config {name}")
         else:
             show(ledger, config.all_settings(ledger.conn), ["key", "value", "default", "description"], fmt, "Config")
 

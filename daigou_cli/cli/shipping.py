@@ -134,13 +134,14 @@ def carrier_add(
     days: Optional[str] = typer.Option(None, "--days", metavar="MIN-MAX", help="Promised transit days, e.g. 3-5."),
     insurance_rate: Optional[str] = typer.Option(None, "--insurance-rate", metavar="RATE", help="Share of the insured value, e.g. 0.01."),
     regions: Optional[str] = typer.Option(None, "--regions", help="Regions it delivers to, comma separated (default: anywhere)."),
-    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Add a carrier service and its rate card."""
     from daigou_cli.core import carriers
 
     with writing(db, fmt) as ledger:
-        r = carriers.add_carrier(ledger.conn, code, name, service, first_kg, extra_kg, days, insurance_rate, regions)
+        r = carriers.add_carrier(ledger.conn, code, name, service, first_kg, extra_kg, days, insurance_rate, regions,
+                                 ledger.at(at))
     done(ledger, r, f"carrier {r['code']} {r['service']} added", fmt, quiet)
 
 
@@ -155,15 +156,17 @@ def carrier_list(db: DbOpt = None, fmt: FormatOpt = None) -> None:
 
 @warranty_app.command("list")
 def warranty_list(
-    expiring: Optional[str] = typer.Option(None, "--expiring", metavar="DAYS", help="Only warranties ending within DAYS (30d)."),
-    db: DbOpt = None, fmt: FormatOpt = None,
+    expiring: Optional[str] = typer.Option(None, "--expiring", metavar="[DAYS]", help="Only warranties ending within DAYS (30d, 2w; bare --expiring: config expiring_days)."),
+    as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
     """Units sold with a warranty still running, soonest to end first."""
-    from daigou_cli.core import clock, returns
+    from daigou_cli.cli.common import expiring_days
+    from daigou_cli.core import returns
 
-    days = clock.parse_days(expiring, "--expiring") if expiring else None
     with reading(db) as ledger:
-        show(ledger, returns.warranties(ledger.conn, days), returns.WARRANTY_COLUMNS, fmt, "Warranties")
+        days = expiring_days(ledger, expiring)
+        show(ledger, returns.warranties(ledger.conn, days, ledger.as_of(as_of)), returns.WARRANTY_COLUMNS,
+             fmt, "Warranties")
 
 
 @shipment_app.command("import")

@@ -28,7 +28,7 @@ def _days(text: str | None) -> tuple[int | None, int | None]:
 
 
 def add_carrier(conn: sqlite3.Connection, code: str, name: str, service=None, first_kg=None, extra_kg=None,
-                days=None, insurance_rate=None, regions=None) -> dict:
+                days=None, insurance_rate=None, regions=None, at: str | None = None) -> dict:
     base = config.get(conn, "base_currency")
     key = (code or "").strip().upper()
     if not re.fullmatch(r"[A-Z0-9][A-Z0-9_\-]{0,15}", key):
@@ -50,7 +50,7 @@ def add_carrier(conn: sqlite3.Connection, code: str, name: str, service=None, fi
     conn.execute("INSERT INTO carriers(code, service, name, first_kg, extra_kg, days_min, days_max, "
                  "insurance_rate, regions, created_at) VALUES (:code, :service, :name, :first_kg, :extra_kg, "
                  ":days_min, :days_max, :insurance_rate, :regions, :created_at)",
-                 record | {"created_at": clock.to_db(clock.now_utc())})
+                 record | {"created_at": at or clock.to_db(clock.now_utc())})
     return _carrier_dict(record, base) | {"id": f"{key}/{svc}"}
 
 

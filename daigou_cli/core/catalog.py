@@ -60,21 +60,29 @@ def check_sku(sku) -> str:
 
 # ----------------------------------------------------------------- locations
 
-def add_location(conn: sqlite3.Connection, code: str, region: str, name: str | None = None) -> dict:
+def add_location(conn: sqlite3.Connection, code: str, region: str, name: str | None = None,
+                 at: str | None = None) -> dict:
     code = _text(code, "code", required=True, limit=32)
     region = _text(region, "--region", required=True, limit=64)
     if conn.execute("SELECT 1 FROM locations WHERE code = ?", (code,)).fetchone():
         raise Refused(f"location {code}: already exists")
     conn.execute("INSERT INTO locations(code, region, name, created_at) VALUES (?, ?, ?, ?)",
-                 (code, region, _text(name, "--name"), _now()))
+                 (code, region, _text(name, "--name"), at or _now()))
     return {"id": code, "code": code, "region": region, "name": name}
 
 
-def list_locations(conn: sqlite3.Connection) -> list[dict]:
-    rows = conn.execute(
-        "SELECT l.code, l.region, l.name, COALESCE(SUM(s.on_hand), 0) AS on_hand "
-        "FROM locations l LEFT JOIN stock_on_hand s ON s.location = l.code "
-        "GROUP BY l.code ORDER BY l.created_at, l.code").fetchall()
+def list_locations(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME) -> list[dict]:
+    """Locations with the units on hand at each (as of the end of --as-of's day)."""
+    if as_of == clock.END_OF_TIME:
+        rows = conn.execute(
+            "SELECT l.code, l.region, l.name, COALESCE(SUM(s.on_hand), 0) AS on_hand "
+            "FROM locations l LEFT JOIN stock_on_hand s ON s.location = l.code "
+            "GROUP BY l.code ORDER BY l.created_at, l.code").fetchall()
+    else:
+        rows = conn.execute(
+            "SELECT l.code, l.region, l.name, "
+            "(SELECT COALESCE(SUM(m.qty), 0) FROM movements m WHERE m.location = l.code AND m.at <= ?) AS on_hand "
+            "FROM locations l ORDER BY l.created_at, l.code", (as_of,)).fetchall()
     return [dict(r) for r in rows]
 
 
@@ -99,7 +107,7 @@ def location(conn: sqlite3.Connection, code: str | None, field: str = "--locatio
 # ----------------------------------------------------------------- suppliers
 
 def add_supplier(conn: sqlite3.Connection, name: str, country=None, currency=None, lead_days=None,
-                 store=None, city=None) -> dict:
+                 store=None, city=None, at: str | None = None) -> dict:
     name = _text(name, "name", required=True)
     if conn.execute("SELECT 1 FROM suppliers WHERE name = ?", (name,)).fetchone():
         raise Refused(f"supplier {name}: already exists")
@@ -112,7 +120,7 @@ def add_supplier(conn: sqlite3.Connection, name: str, country=None, currency=Non
     cur = conn.execute(
         "INSERT INTO suppliers(name, country, currency, lead_days, store, city, created_at) "
         "VALUES (:name, :country, :currency, :lead_days, :store, :city, :created_at)",
-        record | {"created_at": _now()})
+        record | {"created_at": at or _now()})
     return {"id": cur.lastrowid} | record
 
 
@@ -163,14 +171,14 @@ def _product_values(conn: sqlite3.Connection, fields: dict, base: str) -> dict:
     return values
 
 
-def add_product(conn: sqlite3.Connection, sku: str, fields: dict) -> dict:
+def add_product(conn: sqlite3.Connection, sku: str, fields: dict, at: str | None = None) -> dict:
     sku = check_sku(sku)
     if conn.execute("SELECT 1 FROM products WHERE sku = ?", (sku,)).fetchone():
         raise Refused(f"product {sku}: already exists (change it with daigou product edit {sku})")
     base = config.get(conn, "base_currency")
     values = _product_values(conn, {"name": fields.get("name")} | fields, base)
     values.setdefault("currency", base)
-    values = {"sku": sku, "created_at": _now()} | values
+    values = {"sku": sku, "created_at": at or _now()} | values
     columns = ", ".join(values)
     conn.execute(f"INSERT INTO products({columns}) VALUES ({', '.join('?' * len(values))})",
                  tuple(values.values()))
@@ -209,17 +217,21 @@ def _product_dict(row: sqlite3.Row) -> dict:
     data["price"] = money.to_decimal(data["price"], data["currency"] or "CNY")
     grams = data.pop("weight_g")
     data["weight"] = None if grams is None else (Decimal(grams) / 1000).normalize()
+    if data.get("created_at"):
+        data["created_at"] = clock.from_db(data["created_at"])  # printed in the business time zone
     return data
 
 
 _PRODUCT_SELECT = (
     "SELECT p.*, s.name AS supplier, "
-    "(SELECT COALESCE(SUM(qty), 0) FROM movements m WHERE m.sku = p.sku) AS on_hand "
+    "(SELECT COALESCE(SUM(qty), 0) FROM movements m WHERE m.sku = p.sku AND m.at <= ?) AS on_hand "
     "FROM products p LEFT JOIN suppliers s ON s.id = p.supplier_id ")
 
 
-def list_products(conn: sqlite3.Connection, category=None, zone=None, supplier=None) -> list[dict]:
-    where, params = [], []
+def list_products(conn: sqlite3.Connection, category=None, zone=None, supplier=None,
+                  as_of: str = clock.END_OF_TIME) -> list[dict]:
+    """The catalogue, with the units on hand (as of the end of --as-of's day)."""
+    where, params = [], [as_of]
     for column, value in (("p.category", category), ("p.zone", zone), ("s.name", supplier)):
         if value:
             where.append(f"{column} = ? COLLATE NOCASE")
@@ -228,8 +240,8 @@ def list_products(conn: sqlite3.Connection, category=None, zone=None, supplier=N
     return [_product_dict(r) for r in conn.execute(sql, params)]
 
 
-def show_product(conn: sqlite3.Connection, sku: str) -> dict:
+def show_product(conn: sqlite3.Connection, sku: str, as_of: str = clock.END_OF_TIME) -> dict:
     sku = product_row(conn, sku)["sku"]
-    data = _product_dict(conn.execute(_PRODUCT_SELECT + "WHERE p.sku = ?", (sku,)).fetchone())
+    data = _product_dict(conn.execute(_PRODUCT_SELECT + "WHERE p.sku = ?", (as_of, sku)).fetchone())
     data["id"] = data["sku"]
     return data

@@ -1,10 +1,13 @@
-"""One customer's page: contacts, orders, spend and balance due in base currency."""
+"""One customer's page: contacts, orders, spend and balance due in base currency, tickets."""
 
 import sqlite3
 
 from daigou_cli.core import clock, config, customers, fx, money
 from daigou_cli.core.errors import InvalidInput
 from daigou_cli.core.order_views import list_orders
+
+TICKET_FIELDS = ("id", "subject", "channel", "order_id", "status", "opened_at", "last_message_at", "overdue",
+                 "closed_at")
 
 
 def _to_base(conn: sqlite3.Connection, amount, currency: str, at, base: str):
@@ -47,6 +50,8 @@ def show_customer(conn: sqlite3.Connection, who, as_of: str = clock.END_OF_TIME)
     from daigou_cli.core.customer_timeline import timeline
     from daigou_cli.core.service_views import list_tickets
 
-    record["open_tickets"] = len(list_tickets(conn, as_of, open_only=True, customer=str(row["id"])))
+    tickets = list_tickets(conn, as_of, customer=str(row["id"]))
+    record["open_tickets"] = sum(t["status"] == "open" for t in tickets)
+    record["tickets"] = [{k: t.get(k) for k in TICKET_FIELDS} for t in tickets]
     record["timeline"] = timeline(conn, row["id"], as_of)
     return record

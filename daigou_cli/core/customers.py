@@ -39,7 +39,7 @@ def _clean(value, field: str, limit: int = 200) -> str | None:
 
 
 def add_customer(conn: sqlite3.Connection, name: str, wechat=None, phone=None, email=None,
-                 region=None, address=None) -> dict:
+                 region=None, address=None, at: str | None = None) -> dict:
     record = {
         "name": _clean(name, "NAME"), "wechat": _clean(wechat, "--wechat", 64),
         "phone": normalize_phone(phone), "email": normalize_email(email),
@@ -55,7 +55,7 @@ def add_customer(conn: sqlite3.Connection, name: str, wechat=None, phone=None, e
     cur = conn.execute(
         "INSERT INTO customers(name, wechat, phone, email, region, address, created_at) "
         "VALUES (:name, :wechat, :phone, :email, :region, :address, :created_at)",
-        record | {"created_at": clock.to_db(clock.now_utc())})
+        record | {"created_at": at or clock.to_db(clock.now_utc())})
     return {"id": cur.lastrowid} | record
 
 
@@ -87,11 +87,13 @@ def find_customer(conn: sqlite3.Connection, who, field: str = "CUSTOMER") -> sql
     raise InvalidInput(f"{field}: no customer {text!r} (add one: daigou customer add {text!r} --wechat ...)")
 
 
-def list_customers(conn: sqlite3.Connection, search: str | None = None, region: str | None = None) -> list[dict]:
-    sql = ("SELECT c.*, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders "
+def list_customers(conn: sqlite3.Connection, search: str | None = None, region: str | None = None,
+                   as_of: str = clock.END_OF_TIME) -> list[dict]:
+    """Customers with their contacts and the number of orders taken up to --as-of."""
+    sql = ("SELECT c.*, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id AND o.at <= :as_of) AS orders "
            "FROM customers c WHERE (:region IS NULL OR c.region = :region COLLATE NOCASE) "
            "AND (:q IS NULL OR c.name LIKE :q OR c.wechat LIKE :q OR c.phone LIKE :q OR c.email LIKE :q) "
            "ORDER BY c.id")
     q = f"%{search}%" if search else None
     return [dict(r) | {"created_at": clock.from_db(r["created_at"])}
-            for r in conn.execute(sql, {"region": region, "q": q})]
+            for r in conn.execute(sql, {"region": region, "q": q, "as_of": as_of})]

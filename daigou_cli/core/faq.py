@@ -60,11 +60,11 @@ def _unique_question(conn: sqlite3.Connection, question: str, own_id: int | None
         raise Refused(f"QUESTION: already FAQ entry {other['id']} (change it with daigou faq edit {other['id']})")
 
 
-def add_faq(conn: sqlite3.Connection, question, answer, tags=None) -> dict:
+def add_faq(conn: sqlite3.Connection, question, answer, tags=None, at: str | None = None) -> dict:
     q = _text(question, "QUESTION", QUESTION_LIMIT)
     a = _text(answer, "ANSWER", ANSWER_LIMIT)
     _unique_question(conn, q)
-    now = clock.to_db(clock.now_utc())
+    now = at or clock.to_db(clock.now_utc())
     cur = conn.execute("INSERT INTO faq(question, answer, tags, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                        (q, a, _tags(tags), now, now))
     return _record(find_faq(conn, cur.lastrowid))

@@ -99,18 +99,20 @@ def timeline(conn: sqlite3.Connection, order_id: int, as_of: str = clock.END_OF_
              "detail": r["detail"]} for r in rows]
 
 
-def queue(conn: sqlite3.Connection, include_blocked: bool = False) -> list[dict]:
+def queue(conn: sqlite3.Connection, include_blocked: bool = False, as_of: str = clock.END_OF_TIME) -> list[dict]:
     """What to pack next: paid orders with stock held, urgent first, then the promised date,
-    high value, and age. `why` says what put each one where it is."""
+    high value, and age. `why` says what put each one where it is. As of the end of --as-of's
+    day (default now): the orders, payments and stock held then, ages counted to that day."""
     from daigou_cli.core import fx
 
     base, threshold, tz = config.get_many(conn, "base_currency", "high_value_threshold", "timezone")
     limit = money.parse_amount(threshold, base, "high_value_threshold")
-    rows = conn.execute(
-        "SELECT s.*, c.name AS customer FROM order_summary s JOIN customers c ON c.id = s.customer_id "
+    rows = asof.query(
+        conn, "SELECT s.*, c.name AS customer FROM order_summary s JOIN customers c ON c.id = s.customer_id "
         "WHERE s.state IN ('paid', 'deposit_paid', 'pending', 'partially_shipped') "
-        "AND s.units - s.shipped > 0").fetchall()
-    today = clock.now_utc().astimezone(clock.zone(tz)).date()
+        "AND s.units - s.shipped > 0", {}, as_of).fetchall()
+    moment = clock.now_utc() if as_of == clock.END_OF_TIME else clock.from_db(as_of)
+    today = moment.astimezone(clock.zone(tz)).date()
     out = []
     for row in rows:
         ready = row["balance_due"] == 0 and row["reserved"] > 0

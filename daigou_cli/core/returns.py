@@ -84,18 +84,24 @@ def record_return(conn: sqlite3.Connection, ref, lines: list[str], reason: str, 
             "paid": money.to_decimal(after["paid"], cur), "filled": filled, "reason": why, "at": clock.from_db(at)}
 
 
-def warranties(conn: sqlite3.Connection, expiring_days: int | None = None) -> list[dict]:
-    """Units sold with a warranty (from the day the line first shipped), soonest to end first."""
+def warranties(conn: sqlite3.Connection, expiring_days: int | None = None,
+               as_of: str = clock.END_OF_TIME) -> list[dict]:
+    """Units sold with a warranty (from the day the line first shipped), soonest to end first;
+    as of the end of --as-of's day (default today): parcels and returns up to then."""
     tz = config.get(conn, "timezone")
-    today = clock.now_utc().astimezone(clock.zone(tz)).date()
+    moment = clock.now_utc() if as_of == clock.END_OF_TIME else clock.from_db(as_of)
+    today = moment.astimezone(clock.zone(tz)).date()
     rows = conn.execute(
         "SELECT ol.order_id, c.name AS customer, ol.sku, p.name, p.warranty_days, MIN(s.at) AS sold_at, "
-        "SUM(sl.qty) - COALESCE((SELECT SUM(rl.qty) FROM return_lines rl WHERE rl.order_line_id = ol.id), 0) AS units "
+        "SUM(sl.qty) - COALESCE((SELECT SUM(rl.qty) FROM return_lines rl JOIN returns rt ON rt.id = rl.return_id "
+        "WHERE rl.order_line_id = ol.id AND rt.at <= :as_of), 0) AS units "
         "FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id "
         "JOIN order_lines ol ON ol.id = sl.order_line_id JOIN orders o ON o.id = ol.order_id "
         "JOIN customers c ON c.id = o.customer_id JOIN products p ON p.sku = ol.sku "
-        "WHERE p.warranty_days > 0 AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = s.id) "
-        "GROUP BY ol.id HAVING units > 0").fetchall()
+        "WHERE p.warranty_days > 0 AND s.at <= :as_of "
+        "AND NOT EXISTS (SELECT 1 FROM voids v JOIN entries e ON e.id = v.entry_id WHERE v.target = s.id "
+        "AND e.at <= :as_of) GROUP BY ol.id HAVING units > 0",
+        {"as_of": as_of}).fetchall()
     out = []
     for r in rows:
         sold = clock.from_db(r["sold_at"]).astimezone(clock.zone(tz)).date()

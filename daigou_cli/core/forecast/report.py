@@ -29,6 +29,13 @@ def check_horizon(horizon: int) -> int:
     return horizon
 
 
+def _check_skip(skip: int, horizon: int) -> int:
+    if not 0 <= skip < horizon:
+        raise InvalidInput(f"--from: the window starts {skip} days after the last day of history, "
+                           f"past its end ({horizon} days)")
+    return skip
+
+
 def check_method(method: str | None) -> str:
     chosen = (method or "auto").strip().lower().replace("-", "_")
     if chosen not in engine.METHODS:
@@ -90,9 +97,12 @@ def event_pool(conn: sqlite3.Connection, as_of: str, its: list[engine.Item], sku
 
 
 def forecast(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, horizon: int = 28, skus=None,
-             method: str = "auto", progress=None) -> list[dict]:
-    """One row per SKU: expected demand, its class and method, and the policy it implies."""
+             method: str = "auto", progress=None, skip: int = 0) -> list[dict]:
+    """One row per SKU: expected demand, its class and method, and the policy it implies.
+    With `skip`, per_day and total cover only days skip+1 .. horizon after the origin (a
+    window that starts later than tomorrow); the policy still starts from the origin."""
     horizon = check_horizon(horizon)
+    skip = _check_skip(skip, horizon)
     method = check_method(method)
     skus = parse_skus(conn, skus)
     _origin, its, rows, results = run(conn, as_of, horizon, skus, method, progress)
@@ -100,12 +110,16 @@ def forecast(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, horizon: 
     out = []
     for item, p in zip(its, rows, strict=True):
         r = results[item.sku]
+        total, per_day = r.total, r.per_day
+        if skip:
+            total = sum(r.fit.forecast[skip:horizon])
+            per_day = total / (horizon - skip)
         s = stock.get(item.sku, {})
         position = s.get("available", 0) + s.get("incoming", 0) - s.get("backordered", 0)
         out.append({
             "sku": item.sku, "name": p["name"], "category": p["category"],
             "demand_class": r.fit.demand_class, "method": r.fit.method,
-            "per_day": _dec(r.per_day, 3), "total": _dec(r.total, 1), "horizon": horizon,
+            "per_day": _dec(per_day, 3), "total": _dec(total, 1), "horizon": horizon - skip,
             "lead_days": item.lead_days, "lead_time_demand": _dec(r.policy.lead_time_demand, 1),
             "safety_stock": _dec(r.policy.safety_stock, 1), "reorder_point": r.policy.reorder_point,
             "order_up_to": r.policy.order_up_to, "eoq": _dec(r.policy.eoq, 1),
@@ -118,15 +132,17 @@ def forecast(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, horizon: 
 
 
 def daily(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, horizon: int = 28, skus=None,
-          method: str = "auto", progress=None) -> list[dict]:
-    """One row per SKU per day: sku, date, forecast (units, 3 decimals)."""
+          method: str = "auto", progress=None, skip: int = 0) -> list[dict]:
+    """One row per SKU per day: sku, date, forecast (units, 3 decimals); days skip+1 ..
+    horizon after the origin."""
     horizon = check_horizon(horizon)
+    skip = _check_skip(skip, horizon)
     method = check_method(method)
     skus = parse_skus(conn, skus)
     origin, its, _rows, results = run(conn, as_of, horizon, skus, method, progress)
-    days = [origin + timedelta(days=h) for h in range(1, horizon + 1)]
+    days = [origin + timedelta(days=h) for h in range(skip + 1, horizon + 1)]
     return [{"sku": item.sku, "date": day, "forecast": _dec(value, 3)}
-            for item in its for day, value in zip(days, results[item.sku].fit.forecast[:horizon], strict=True)]
+            for item in its for day, value in zip(days, results[item.sku].fit.forecast[skip:horizon], strict=True)]
 
 
 MIN_SALE_DAYS = 3      # one or two orders are not a pattern to stock up on

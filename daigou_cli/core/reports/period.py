@@ -33,6 +33,11 @@ def _calendar(text: str) -> tuple[date, date] | None:
     return None
 
 
+def calendar_span(text: str) -> tuple[date, date] | None:
+    """[first day, day after the last) of a calendar --period (2026, 2026-Q4, 2026-11), else None."""
+    return _calendar(text)
+
+
 def window(tz: str, period: str | None = None, start: str | None = None, end: str | None = None,
            as_of: str | None = None) -> dict:
     """{start, end, days, label}: start inclusive, end inclusive (to the second)."""
