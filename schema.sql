@@ -231,13 +231,16 @@ CREATE TABLE IF NOT EXISTS carriers (
     PRIMARY KEY (code, service)
 );
 
--- A parcel: its id is its entry id. Amounts in base currency minor units.
+-- A parcel: its id is its entry id. Amounts in base currency minor units. A tracking
+-- number is unique among the parcels that stand: a voided parcel gives its number back to
+-- the parcel that really left (`ship` refuses, and shipments_no_replace guards, a number a
+-- standing parcel has), so at most one parcel with a number stands and it is the newest.
 CREATE TABLE IF NOT EXISTS shipments (
     id            INTEGER PRIMARY KEY REFERENCES entries(id),
     order_id      INTEGER NOT NULL REFERENCES orders(id),
     carrier       TEXT NOT NULL,
     service       TEXT,
-    tracking      TEXT NOT NULL UNIQUE,
+    tracking      TEXT NOT NULL,
     location      TEXT NOT NULL REFERENCES locations(code),
     cost          INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0),
     weight_g      INTEGER,
@@ -247,6 +250,8 @@ CREATE TABLE IF NOT EXISTS shipments (
 );
 CREATE INDEX IF NOT EXISTS shipments_order ON shipments(order_id);
 CREATE INDEX IF NOT EXISTS shipments_at ON shipments(at);
+-- Newest first: a lookup by number finds the standing parcel before the voided ones.
+CREATE INDEX IF NOT EXISTS shipments_tracking ON shipments(tracking, id DESC);
 
 -- Which units of which order line left in a parcel, and from which lot (FIFO): the
 -- cost of goods sold of every line, and where a returned unit's cost comes from.
@@ -691,7 +696,8 @@ CREATE TRIGGER IF NOT EXISTS order_events_no_replace BEFORE INSERT ON order_even
 WHEN EXISTS (SELECT 1 FROM order_events WHERE (id = NEW.id))
 BEGIN SELECT RAISE(ABORT, 'order_events is append-only: a row with that key exists'); END;
 CREATE TRIGGER IF NOT EXISTS shipments_no_replace BEFORE INSERT ON shipments
-WHEN EXISTS (SELECT 1 FROM shipments WHERE (id = NEW.id) OR (tracking = NEW.tracking))
+WHEN EXISTS (SELECT 1 FROM shipments WHERE (id = NEW.id) OR (tracking = NEW.tracking
+             AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = shipments.id)))
 BEGIN SELECT RAISE(ABORT, 'shipments is append-only: a row with that key exists'); END;
 CREATE TRIGGER IF NOT EXISTS shipment_lines_no_replace BEFORE INSERT ON shipment_lines
 WHEN EXISTS (SELECT 1 FROM shipment_lines WHERE (id = NEW.id))

@@ -150,9 +150,9 @@ def test_refuses_cancelled_order(store):
 
 
 def test_refuses_duplicate_tracking(store):
-    store.run(f"ship {store.order} SHI-50:1 --carrier SF --tracking SF100 --at 2026-10-04")
+    parcel = int(store.run(f"ship {store.order} SHI-50:1 --carrier SF --tracking SF100 --at 2026-10-04 -q").stdout)
     message = refused(store, f"ship {store.order} SHI-50:1 --carrier SF --tracking SF100")
-    assert message == "daigou: --tracking: SF100 is already on another parcel"
+    assert message == f"daigou: --tracking: SF100 is already on parcel {parcel} of order {store.order}"
 
 
 def test_refuses_over_customs_limit_unless_forced(store):

@@ -292,15 +292,6 @@ def test_the_order_ships_again_after_the_void(shipped):
     assert shipped.run("db check").exit_code == 0
 
 
-def test_its_tracking_number_stays_with_it(shipped):
-    shipped.run(f"void {shipped.parcel} --reason 'wrong order'")
-    before = counts(shipped)
-    line_ = one_line(shipped(f"ship {shipped.order} --carrier SF --tracking SF1"), 4)
-    assert line_ == (f"daigou: --tracking: SF1 is on parcel {shipped.parcel}, voided by entry {shipped.parcel + 2}; "
-                     "a tracking number stays with its first parcel")
-    assert counts(shipped) == before
-
-
 def test_its_tracking_events_no_longer_matter(shipped):
     shipped.run(f"void {shipped.parcel} --reason 'wrong order' --at 2026-11-05")
     before = counts(shipped)

@@ -76,7 +76,8 @@ def void(
     before it still shows it). A payment is refused while later refunds would exceed what
     is left paid: void those refunds first. A shipment's units go back into their lots and
     are held again for the order; the parcel no longer counts as shipped (not while a
-    return took back units it carried).
+    return took back units it carried) and its tracking number is free for the parcel that
+    really left.
     """
     from daigou_cli.core import corrections
 

@@ -35,7 +35,7 @@ def ship(
     order: str = typer.Argument(..., metavar="ORDER", help="Order id or the channel's order number."),
     lines: Optional[List[str]] = typer.Argument(None, metavar="[LINE...]", help="SKU:QTY or SKU to ship part of the order (default: every reserved unit)."),
     carrier: str = typer.Option(..., "--carrier", help="SF, DHL, FEDEX, EMS, ..."),
-    tracking: str = typer.Option(..., "--tracking", metavar="NO", help="Tracking number (unique)."),
+    tracking: str = typer.Option(..., "--tracking", metavar="NO", help="Tracking number (unique among parcels not voided)."),
     cost: Optional[str] = typer.Option(None, "--cost", metavar="AMOUNT", help="What the parcel cost you, base currency."),
     weight: Optional[str] = typer.Option(None, "--weight", help="0.8 (kg) or 800g (default: the products' weights)."),
     insured: Optional[str] = typer.Option(None, "--insured", metavar="VALUE", help="Insured value, base currency."),
@@ -82,7 +82,11 @@ def shipment_event(
     note: Optional[str] = typer.Option(None, "--note"),
     at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
-    """Record a tracking event; the same status at the same time is kept once."""
+    """Record a tracking event; the same status at the same time is kept once.
+
+    The event goes to the parcel with TRACKING that stands; to a voided one (it changes
+    nothing and tells nobody) only when no standing parcel has the number.
+    """
     from daigou_cli.core import shipping
 
     with writing(db, fmt) as ledger:
@@ -187,6 +191,7 @@ def shipment_import(
     Exception_Lost ...). Times without an offset are in the business time zone. An event
     already recorded (same parcel, status and time), in the ledger or earlier in the file, is
     counted as a duplicate and not written again. An unknown tracking number is a bad row.
+    A number that a voided parcel gave back goes to the parcel that stands.
     """
     from daigou_cli.cli.importing import import_csv
     from daigou_cli.core.importers import tracking

@@ -81,16 +81,22 @@ def _bring_up_to_date(conn: sqlite3.Connection, version: int, target: str) -> No
         if tables:
             raise DatabaseProblem(f"{target} is an SQLite file but not a daigou ledger")
         conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("BEGIN IMMEDIATE")
+    # A step may rebuild a table (SQLite's documented way: foreign keys off, which only
+    # works outside a transaction); upgrade() checks every reference before the COMMIT.
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        # Another process may have upgraded it while we waited for the lock.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version < SCHEMA_VERSION:
-            upgrade(conn, version, schema_sql())
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have upgraded it while we waited for the lock.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                upgrade(conn, version, schema_sql())
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 def as_database_problem(exc: sqlite3.DatabaseError, target: str = "the ledger") -> DatabaseProblem:

@@ -1,10 +1,13 @@
 """Schema versions, keyed on PRAGMA user_version. schema.sql is the whole current schema;
-a step here is needed only when an existing table gains a column (CREATE ... IF NOT EXISTS
-covers new tables, indexes and triggers; views are always recreated)."""
+a step here is needed only when an existing table changes (a new column, a constraint
+dropped); CREATE ... IF NOT EXISTS covers new tables, indexes and triggers, and views are
+always recreated."""
 
 import sqlite3
 
-SCHEMA_VERSION = 8
+from daigou_cli.core.errors import DatabaseProblem
+
+SCHEMA_VERSION = 9
 STEPS = {}
 
 
@@ -33,6 +36,51 @@ def m002_pack_size_and_supplier_store(conn: sqlite3.Connection) -> None:
     _add_column(conn, "suppliers", "city", "TEXT")
 
 
+@step(9)
+def m009_tracking_unique_among_standing_parcels(conn: sqlite3.Connection) -> None:
+    """A voided parcel gives its tracking number back, so shipments.tracking loses its UNIQUE
+    column constraint (ship now refuses only a number a standing parcel has). SQLite cannot
+    drop a constraint: the table is rebuilt its documented way, with foreign keys off for the
+    upgrade (db.py) and checked before it commits (upgrade). Its indexes and triggers go with
+    the old table; schema.sql creates them again right after the steps."""
+    unique = [row for row in conn.execute("PRAGMA index_list(shipments)") if row[3] == "u"]
+    if not unique:  # no shipments table yet (schema.sql makes it), or already rebuilt
+        return
+    conn.execute("""
+        CREATE TABLE shipments_v9 (
+            id            INTEGER PRIMARY KEY REFERENCES entries(id),
+            order_id      INTEGER NOT NULL REFERENCES orders(id),
+            carrier       TEXT NOT NULL,
+            service       TEXT,
+            tracking      TEXT NOT NULL,
+            location      TEXT NOT NULL REFERENCES locations(code),
+            cost          INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0),
+            weight_g      INTEGER,
+            declared      INTEGER NOT NULL CHECK (declared >= 0),
+            insured       INTEGER,
+            at            TEXT NOT NULL
+        )""")
+    columns = ", ".join(sorted(_columns(conn, "shipments")))
+    conn.execute(f"INSERT INTO shipments_v9 ({columns}) SELECT {columns} FROM shipments ORDER BY id")
+    conn.execute("DROP TABLE shipments")
+    # The views still name the dropped table until schema.sql recreates them; the legacy
+    # rename does not re-check them (nor rewrite anything: nothing refers to shipments_v9).
+    legacy = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
+    conn.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        conn.execute("ALTER TABLE shipments_v9 RENAME TO shipments")
+    finally:
+        conn.execute(f"PRAGMA legacy_alter_table = {int(legacy)}")
+
+
+def _check_references(conn: sqlite3.Connection) -> None:
+    """Foreign keys are off while an upgrade rebuilds tables: every reference must still hold."""
+    broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+    if broken:
+        raise DatabaseProblem(f"upgrade to schema {SCHEMA_VERSION} stopped: {broken[0]} row {broken[1]} "
+                              f"points at a missing {broken[2]} row; nothing was changed")
+
+
 def upgrade(conn: sqlite3.Connection, from_version: int, schema_sql: str) -> None:
     """Run inside the caller's transaction: every step, then schema.sql, then the version."""
     # A new ledger (version 0) gets schema.sql as it is; steps upgrade older tables.
@@ -47,6 +95,7 @@ def upgrade(conn: sqlite3.Connection, from_version: int, schema_sql: str) -> Non
         from daigou_cli.core import caches
 
         caches.rebuild(conn)
+        _check_references(conn)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

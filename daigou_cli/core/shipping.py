@@ -12,6 +12,8 @@ from daigou_cli.core.orders import find_order
 STATUSES = ("info_received", "in_transit", "customs", "out_for_delivery", "delivered", "exception",
             "returned", "lost")
 FINAL = ("delivered", "returned", "lost")
+# A parcel `s` that was not voided. A tracking number is unique among these only.
+_STANDING = "NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = s.id)"
 # Tracker vocabularies (AfterShip tags, 17TRACK statuses and sub-statuses, SF route codes)
 # onto ours. Keys are compared lower-case without separators.
 TRACKER_STATUS = {
@@ -120,13 +122,10 @@ def ship(conn: sqlite3.Connection, ref, lines: list[str], carrier: str, tracking
     number = (tracking or "").strip()
     if not number:
         raise InvalidInput("--tracking: must not be empty")
-    taken = conn.execute("SELECT s.id, v.entry_id AS void FROM shipments s LEFT JOIN voids v ON v.target = s.id "
-                         "WHERE s.tracking = ?", (number,)).fetchone()
-    if taken and taken["void"]:
-        raise Refused(f"--tracking: {number} is on parcel {taken['id']}, voided by entry {taken['void']}; "
-                      "a tracking number stays with its first parcel")
+    taken = conn.execute(f"SELECT s.id, s.order_id FROM shipments s WHERE s.tracking = ? AND {_STANDING}",
+                         (number,)).fetchone()
     if taken:
-        raise Refused(f"--tracking: {number} is already on another parcel")
+        raise Refused(f"--tracking: {number} is already on parcel {taken['id']} of order {taken['order_id']}")
     where = catalog.location(conn, location, "--from") if location else None
     picked = _units_to_ship(conn, order["id"], lines, where)
     where = _ship_from(conn, picked, where)
@@ -177,8 +176,11 @@ def _weight(conn, picked: list[dict]) -> int | None:
 
 
 def find_shipment(conn: sqlite3.Connection, tracking: str, field: str = "TRACKING") -> sqlite3.Row:
+    """The parcel with this number that stands; a voided one only when none stands (its
+    events are kept but change nothing)."""
     number = str(tracking or "").strip()
-    row = conn.execute("SELECT * FROM shipments WHERE tracking = ?", (number,)).fetchone()
+    row = conn.execute(f"SELECT s.* FROM shipments s WHERE s.tracking = ? ORDER BY {_STANDING} DESC, s.id DESC "
+                       "LIMIT 1", (number,)).fetchone()
     if row is None:
         raise InvalidInput(f"{field}: no parcel with tracking number {tracking!r}")
     return row
