@@ -1078,7 +1078,9 @@ GROUP BY f.id;
 
 -- Per message: pending (never tried, or the last try failed or was skipped: the next
 -- `notify send` tries it), sending (claimed with no outcome: in doubt, not sent again
--- automatically) or sent. A 'sent' row wins whatever follows.
+-- automatically), sent, or withdrawn: the fact it tells of was voided (`daigou void` of its
+-- payment or refund entry, or of its parcel) before it went out, so it is never sent.
+-- A 'sent' row wins whatever follows; withdrawn_by is the void entry.
 DROP VIEW IF EXISTS notification_status;
 CREATE VIEW notification_status AS
 WITH a AS (
@@ -1087,18 +1089,26 @@ WITH a AS (
     SELECT notification_id, MAX(id) AS id, SUM(outcome = 'claimed') AS attempts,
            MIN(CASE WHEN outcome = 'sent' THEN at END) AS sent_at
     FROM a GROUP BY notification_id
+), m AS (
+    SELECT n.*,
+           (SELECT MIN(v.entry_id) FROM voids v JOIN entries e ON e.id = v.entry_id
+             WHERE v.target IN (n.entry_id, n.shipment_id)
+               AND e.at <= (SELECT as_of FROM as_of_clock)) AS void_id
+    FROM notifications n
+    WHERE n.at <= (SELECT as_of FROM as_of_clock)
 )
-SELECT n.id, n.entry_id, n.order_id, n.customer_id, n.shipment_id, n.kind, n.language,
-       n.subject, n.body, n.at AS created_at, n.recorded_at,
+SELECT m.id, m.entry_id, m.order_id, m.customer_id, m.shipment_id, m.kind, m.language,
+       m.subject, m.body, m.at AS created_at, m.recorded_at,
        CASE WHEN l.sent_at IS NOT NULL THEN 'sent'
+            WHEN m.void_id IS NOT NULL THEN 'withdrawn'
             WHEN x.outcome = 'claimed' THEN 'sending'
             ELSE 'pending' END AS status,
        l.sent_at, COALESCE(l.attempts, 0) AS attempts,
        CASE WHEN l.sent_at IS NULL AND x.outcome IN ('failed', 'skipped') THEN x.detail END AS last_error,
        CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.id END AS claim_id,
        CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.sender END AS claimed_by,
-       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.at END AS claimed_at
-FROM notifications n
-LEFT JOIN last l ON l.notification_id = n.id
-LEFT JOIN a x ON x.id = l.id
-WHERE n.at <= (SELECT as_of FROM as_of_clock);
+       CASE WHEN l.sent_at IS NULL AND x.outcome = 'claimed' THEN x.at END AS claimed_at,
+       CASE WHEN l.sent_at IS NULL THEN m.void_id END AS withdrawn_by
+FROM m
+LEFT JOIN last l ON l.notification_id = m.id
+LEFT JOIN a x ON x.id = l.id;

@@ -1,8 +1,11 @@
-"""After `daigou void` of a parcel: it gives its tracking number back to the parcel that
-really left (ship, shipment event and shipment import then mean that one), and a ledger
-written at schema 8 (tracking numbers unique for good) is upgraded to allow it."""
+"""After `daigou void` of a parcel or of money: a voided parcel gives its tracking number back
+to the parcel that really left (ship, shipment event and shipment import then mean that one),
+messages about a voided payment, refund or parcel are withdrawn instead of sent, and a
+ledger written at schema 8 (tracking numbers unique for good) is upgraded to allow it."""
 
+import json
 import sqlite3
+import sys
 
 import pytest
 
@@ -37,7 +40,12 @@ def parcels(daigou, as_of=None):
 
 
 def messages(daigou, args=""):
-    return [(m["id"], m["order_id"], m["kind"], m["status"]) for m in daigou.json(f"notify list {args}".strip())]
+    return [(m["id"], m["order_id"], m["kind"], m["status"], m["withdrawn_by"])
+            for m in daigou.json(f"notify list {args}".strip())]
+
+
+def sent_ids(path):
+    return [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.fixture
@@ -105,7 +113,7 @@ def test_tracking_events_go_to_the_standing_parcel(mixed_up):
     assert d.run("shipment event SF1 delivered --at 2026-11-05").stdout == f"SF1: delivered (order {d.a} delivered)\n"
     assert states(d) == {d.a: "delivered", d.b: "paid"}
     assert d.sql("SELECT DISTINCT shipment_id FROM shipment_events") == [(right,)]
-    assert [m for m in messages(d) if m[2] == "delivered"] == [(7, d.a, "delivered", "pending")]
+    assert [m for m in messages(d) if m[2] == "delivered"] == [(7, d.a, "delivered", "pending", None)]
 
 
 def test_with_no_standing_parcel_the_event_goes_to_the_voided_one_and_changes_nothing(mixed_up):
@@ -131,6 +139,107 @@ def test_shipment_import_matches_the_standing_parcel(mixed_up):
     assert parcels(d) == [("SF1", d.a, "delivered")]
     assert states(d) == {d.a: "delivered", d.b: "paid"}
     assert d.run("shipment import -", input=csv).stdout == "imported 2 events from stdin (2 duplicate)\n"
+
+
+# ----------------------------------------------------------------- withdrawn messages
+
+def test_a_voided_parcels_messages_are_withdrawn_and_never_sent(mixed_up, tmp_path):
+    d = mixed_up
+    d.run("shipment event SF1 delivered --at 2026-11-04")
+    d.run(f"void {d.wrong} --reason mix-up --at 2026-11-05")
+    assert messages(d)[4:] == [(5, d.b, "shipped", "withdrawn", d.void + 1),
+                               (6, d.b, "delivered", "withdrawn", d.void + 1)]
+    # As it was before the void: both still to send.
+    assert [m[3] for m in messages(d, "--as-of 2026-11-04")][4:] == ["pending", "pending"]
+    out = tmp_path / "sent.jsonl"
+    result = d.run(["notify", "send", "--exec", f"cat >> '{out}'"])
+    assert result.stdout.endswith("4 sent, 0 failed, 0 skipped, 0 in doubt\n")
+    assert result.stderr == ""
+    assert sent_ids(out) == [1, 2, 3, 4]
+    assert d.run(["notify", "send", "--exec", f"cat >> '{out}'"]).stdout == "nothing to send\n"
+    assert messages(d, "--pending") == []
+    assert [m[0] for m in messages(d, "--status withdrawn")] == [5, 6]
+    assert d.sql("SELECT COUNT(*) FROM notification_attempts WHERE notification_id IN (5, 6)") == [(0,)]
+
+
+def test_the_parcel_that_really_left_gets_its_own_messages(mixed_up, tmp_path):
+    d = mixed_up
+    d.run(f"void {d.wrong} --reason mix-up --at 2026-11-02T12:00")
+    d.run(f"ship {d.a} --carrier SF --tracking SF1 --at 2026-11-02T12:00")
+    d.run("shipment event SF1 delivered --at 2026-11-04")
+    assert messages(d)[4:] == [(5, d.b, "shipped", "withdrawn", d.void),
+                               (6, d.a, "shipped", "pending", None), (7, d.a, "delivered", "pending", None)]
+    out = tmp_path / "sent.jsonl"
+    d.run(["notify", "send", "--exec", f"cat >> '{out}'"])
+    sent = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(m["id"], m["customer"], m["kind"], m["tracking"]) for m in sent[4:]] == [
+        (6, "王小美", "shipped", "SF1"), (7, "王小美", "delivered", "SF1")]
+
+
+def test_a_voided_payments_message_is_withdrawn(shop, tmp_path):
+    shop.run("stock add SHI-50 5 --cost 200 --location SH --at 2026-10-20")
+    shop.run(["customer", "add", "王小美", "--wechat", "wxm_88"])
+    order = entry(shop.run("order new wxm_88 SHI-50:2@420 --deposit 100 --at 2026-11-01 -q"))
+    typo = entry(shop.run(f"order pay {order} 740 --at 2026-11-02 -q"))
+    shop.run(f"void {typo} --reason 'typed 740 for 74' --at 2026-11-03")
+    shop.run(f"order pay {order} 74 --at 2026-11-03")
+    assert messages(shop) == [(1, order, "order_confirmed", "pending", None),
+                              (2, order, "deposit_received", "pending", None),
+                              (3, order, "payment_received", "withdrawn", typo + 1),
+                              (4, order, "deposit_received", "pending", None)]
+    out = tmp_path / "sent.jsonl"
+    shop.run(["notify", "send", "--exec", f"cat >> '{out}'"])
+    assert sent_ids(out) == [1, 2, 4]
+    record = shop.json("notify show 3")
+    assert (record["status"], record["withdrawn_by"], record["history"]) == ("withdrawn", typo + 1, [])
+
+
+def test_a_voided_refunds_message_is_withdrawn(mixed_up):
+    d = mixed_up
+    refund = entry(d.run(f"order refund {d.a} 50 --at 2026-11-03 -q"))
+    assert messages(d)[-1] == (6, d.a, "refund_issued", "pending", None)
+    d.run(f"void {refund} --reason 'never sent' --at 2026-11-04")
+    assert messages(d)[-1] == (6, d.a, "refund_issued", "withdrawn", refund + 1)
+
+
+def test_a_message_sent_before_the_void_stays_sent(mixed_up, tmp_path):
+    d = mixed_up
+    d.run(["notify", "send", "--exec", f"cat >> '{tmp_path / 'sent.jsonl'}'"])
+    d.run(f"void {d.wrong} --reason mix-up")
+    assert messages(d)[4] == (5, d.b, "shipped", "sent", None)
+
+
+def test_a_message_withdrawn_while_send_runs_is_not_sent(mixed_up, tmp_path):
+    """The parcel is voided by another process while `notify send` is busy with message 1:
+    message 5, read as pending when the run began, is not claimed or sent."""
+    d = mixed_up
+    out = tmp_path / "sent.txt"
+    command = (f"cat > /dev/null; if [ \"$DAIGOU_NOTIFICATION_ID\" = 1 ]; then '{sys.executable}' -m daigou_cli "
+               f"void {d.wrong} --reason mix-up -q > /dev/null || exit 9; fi; echo $DAIGOU_NOTIFICATION_ID >> '{out}'")
+    result = d.run(["notify", "send", "--exec", command])
+    assert result.stdout.endswith("4 sent, 0 failed, 0 skipped, 0 in doubt\n")
+    assert out.read_text().split() == ["1", "2", "3", "4"]
+    assert messages(d)[4] == (5, d.b, "shipped", "withdrawn", d.void)
+    assert d.sql("SELECT COUNT(*) FROM notification_attempts WHERE notification_id = 5") == [(0,)]
+
+
+def test_a_withdrawn_message_cannot_be_put_back_in_the_queue(mixed_up):
+    d = mixed_up
+    d.run(f"void {d.wrong} --reason mix-up")
+    before = counts(d)
+    line = one_line(d("notify mark 5 unsent"), 4)
+    assert line == f"daigou: notification 5: withdrawn (entry {d.wrong} was voided by entry {d.void}), so it is never sent"
+    assert counts(d) == before
+    # Told by hand before the void? Saying so is still the truth.
+    assert d.run("notify mark 5 sent --note 'told him on WeChat'").stdout == (
+        f"notification 5 (shipped, order {d.b}): sent\n")
+
+
+def test_notify_list_knows_the_withdrawn_status(mixed_up):
+    d = mixed_up
+    assert messages(d, "--status withdrawn") == []
+    line = one_line(d("notify list --status gone"), 3)
+    assert line == "daigou: --status: 'gone' is not pending, sending, sent or withdrawn"
 
 
 # ----------------------------------------------------------------- the schema 9 upgrade
@@ -210,8 +319,8 @@ def every_row(path):
 @pytest.fixture
 def v8(mixed_up):
     """mixed_up with the mistaken parcel voided (and told of in message 5, not sent yet), a
-    parcel SF2 for order a delivered and its first messages sent, and a return: then the
-    ledger put back into the shape schema 8 gave it."""
+    parcel SF2 for order a delivered and its messages sent, and a return: then the ledger put
+    back into the shape schema 8 gave it."""
     d = mixed_up
     d.run("shipment event SF1 in_transit --at 2026-11-02T20:00")
     d.run(f"void {d.wrong} --reason 'parcel of order {d.a}' --at 2026-11-03")
@@ -250,6 +359,14 @@ def test_after_the_upgrade_the_voided_parcels_number_can_be_used_again(v8):
     assert parcels(v8) == [("SF2", v8.a, "delivered"), ("SF1", v8.b, "info_received")]
     assert v8.run("shipment event SF1 delivered --at 2026-11-08").stdout == f"SF1: delivered (order {v8.b} delivered)\n"
     assert v8.run("db check").exit_code == 0
+
+
+def test_after_the_upgrade_the_voided_parcels_message_is_withdrawn(v8):
+    assert [m[:4] for m in messages(v8)] == [
+        (1, v8.a, "order_confirmed", "sent"), (2, v8.a, "payment_received", "sent"),
+        (3, v8.b, "order_confirmed", "pending"), (4, v8.b, "payment_received", "pending"),
+        (5, v8.b, "shipped", "withdrawn"), (6, v8.a, "shipped", "pending"), (7, v8.a, "delivered", "pending"),
+        (8, v8.a, "refund_issued", "pending")]
 
 
 def test_the_upgraded_shipments_are_still_append_only(v8):

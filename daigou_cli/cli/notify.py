@@ -32,13 +32,17 @@ LanguageOpt = typer.Option(None, "--language", "-l", metavar="zh-CN|en",
 
 @app.command("list")
 def notify_list(
-    pending: bool = typer.Option(False, "--pending", help="Only messages not sent yet (pending or in doubt)."),
+    pending: bool = typer.Option(False, "--pending", help="Only messages still to send (pending or in doubt)."),
     order: Optional[str] = typer.Option(None, "--order", metavar="ORDER", help="Only this order's messages."),
-    status: Optional[str] = typer.Option(None, "--status", help="pending, sending (in doubt) or sent."),
+    status: Optional[str] = typer.Option(None, "--status", help="pending, sending (in doubt), sent or withdrawn."),
     kind: Optional[str] = typer.Option(None, "--kind", help="order_confirmed, shipped, delivered, ..."),
     as_of: AsOfOpt = None, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
-    """Queued messages and whether each was sent: pending, sending (in doubt) or sent."""
+    """Queued messages and whether each was sent: pending, sending (in doubt), sent or withdrawn.
+
+    A message about a payment, refund or parcel that was voided (daigou void) before it went
+    out is withdrawn: it is never sent, and withdrawn_by names the void entry.
+    """
     from daigou_cli.core import notify, orders
 
     with reading(db) as ledger:
@@ -76,7 +80,8 @@ def notify_send(
     Each message is claimed (committed) before it leaves and marked sent or failed after, so
     two senders never send one message twice, and a sender killed half way leaves that one
     message in doubt (reported, not re-sent without --retry-unknown). A failed one stays
-    pending for the next run.
+    pending for the next run. A withdrawn one (its payment, refund or parcel was voided) is
+    never sent.
     """
     from daigou_cli.core import notify_send as ns
 

@@ -77,7 +77,8 @@ def void(
     is left paid: void those refunds first. A shipment's units go back into their lots and
     are held again for the order; the parcel no longer counts as shipped (not while a
     return took back units it carried) and its tracking number is free for the parcel that
-    really left.
+    really left. Messages not yet sent about a voided payment, refund or parcel are
+    withdrawn (notify list): never sent.
     """
     from daigou_cli.core import corrections
 

@@ -14,7 +14,8 @@ TRACKING_KINDS = ("customs", "out_for_delivery", "delivered")
 PLACEHOLDERS = ("customer", "order_id", "external_id", "channel", "total", "paid", "balance_due",
                 "currency", "amount", "carrier", "tracking", "status", "items", "reason")
 NOTIFICATION_COLUMNS = ["id", "order_id", "customer", "kind", "status", "created_at", "sent_at", "subject",
-                        "attempts", "last_error", "language"]
+                        "attempts", "last_error", "language", "withdrawn_by"]
+STATUSES = ("pending", "sending", "sent", "withdrawn")
 TEMPLATE_COLUMNS = ["kind", "language", "source", "subject", "body"]
 
 _ZH = "{customer}，您好！"
@@ -238,9 +239,9 @@ def _row(row: sqlite3.Row) -> dict:
 def list_notifications(conn: sqlite3.Connection, pending: bool = False, order_id: int | None = None,
                        status: str | None = None, kind: str | None = None,
                        as_of: str = clock.END_OF_TIME) -> list[dict]:
-    if status and status not in ("pending", "sending", "sent"):
-        raise InvalidInput(f"--status: {status!r} is not pending, sending or sent")
-    sql = _LIST_SQL + ("WHERE (:pending = 0 OR n.status <> 'sent') AND (:order IS NULL OR n.order_id = :order) "
+    if status and status not in STATUSES:
+        raise InvalidInput(f"--status: {status!r} is not pending, sending, sent or withdrawn")
+    sql = _LIST_SQL + ("WHERE (:pending = 0 OR n.status IN ('pending', 'sending')) AND (:order IS NULL OR n.order_id = :order) "
                        "AND (:status IS NULL OR n.status = :status) AND (:kind IS NULL OR n.kind = :kind) "
                        "ORDER BY n.id")
     params = {"pending": int(pending), "order": order_id, "status": status,

@@ -157,7 +157,7 @@ class SmtpTransport:
 
 _QUEUE_SQL = ("SELECT n.*, c.name AS customer, c.wechat, c.phone, c.email, s.tracking, s.carrier "
               "FROM notification_status n JOIN customers c ON c.id = n.customer_id "
-              "LEFT JOIN shipments s ON s.id = n.shipment_id WHERE n.status <> 'sent' ORDER BY n.id")
+              "LEFT JOIN shipments s ON s.id = n.shipment_id WHERE n.status IN ('pending', 'sending') ORDER BY n.id")
 
 
 def _message(row: sqlite3.Row, tz: str) -> dict:
@@ -180,6 +180,13 @@ def _last(conn: sqlite3.Connection, notification_id: int) -> tuple[str | None, i
     return (row[0], row[1], bool(sent)) if row else (None, None, False)
 
 
+def _withdrawn_by(conn: sqlite3.Connection, notification_id: int) -> int | None:
+    """The void of the payment, refund or parcel the message tells of (see notification_status)."""
+    row = conn.execute("SELECT MIN(v.entry_id) FROM notifications n JOIN voids v ON v.target IN (n.entry_id, "
+                       "n.shipment_id) WHERE n.id = ?", (notification_id,)).fetchone()
+    return row[0]
+
+
 def _attempt(conn, notification_id: int, outcome: str, channel: str, detail=None, claim_id=None,
              sender=None) -> int:
     return conn.execute(
@@ -192,7 +199,7 @@ def _claim(conn: sqlite3.Connection, notification_id: int, in_doubt_claim: int |
     """Committed before the message leaves: a second sender sees it and keeps off."""
     with transaction(conn):
         outcome, last_id, sent = _last(conn, notification_id)
-        if sent:
+        if sent or _withdrawn_by(conn, notification_id):  # voided since the queue was read
             return None
         if outcome == "claimed" and last_id != in_doubt_claim:
             return None  # another sender has it now
@@ -279,6 +286,10 @@ def mark(conn: sqlite3.Connection, ref, how: str, note: str | None = None) -> di
         raise InvalidInput(f"HOW: {how!r} is not sent or unsent")
     if row["status"] == "sent":
         raise Refused(f"notification {row['id']}: already sent at {row['sent_at']}")
+    if word == "unsent" and row["status"] == "withdrawn":
+        voided = conn.execute("SELECT target FROM voids WHERE entry_id = ?", (row["withdrawn_by"],)).fetchone()[0]
+        raise Refused(f"notification {row['id']}: withdrawn (entry {voided} was voided by entry "
+                      f"{row['withdrawn_by']}), so it is never sent")
     if word == "unsent" and row["status"] != "sending":
         raise Refused(f"notification {row['id']}: not in doubt (it is {row['status']}); "
                       "the next notify send sends it")
