@@ -26,9 +26,12 @@ def writer(conn: sqlite3.Connection):
 
     def write(conn: sqlite3.Connection, record: Record) -> dict:
         v = record.values
-        parcel = conn.execute("SELECT * FROM shipments WHERE tracking = ?", (v["tracking"],)).fetchone()
-        if parcel is None:
-            raise InvalidInput(f"tracking: {v['tracking']!r} is not a parcel in the ledger (see daigou shipment list)")
+        try:
+            # The parcel that stands under this number (a voided one only when none does).
+            parcel = shipping.find_shipment(conn, v["tracking"], "tracking")
+        except InvalidInput:
+            raise InvalidInput(f"tracking: {v['tracking']!r} is not a parcel in the ledger "
+                               "(see daigou shipment list)") from None
         status = shipping.normalize_status(v["status"], "status")
         when = clock.parse_at(v["time"], tz, "time")
         if when < parcel["at"]:
