@@ -104,11 +104,7 @@ def order_cancel(
     from daigou_cli.core import orders
 
     with writing(db, fmt) as ledger:
-        r = orders.cancel(ledger.conn, order, reason, ledger.at(at))
-        if r["refund_due"] and not no_refund:
-            back = orders.refund(ledger.conn, r["order_id"], f"{r['refund_due']:f}", ledger.at(at), method)
-            r = r | {"refunded": back["amount"], "refund_id": back["id"], "refund_due": back["refund_due"],
-                     "paid": back["paid"]}
+        r = orders.cancel(ledger.conn, order, reason, ledger.at(at), refund_paid=not no_refund, method=method)
     if r.get("refunded"):
         money = f", refunded {r['refunded']} {r['currency']}"
     else:

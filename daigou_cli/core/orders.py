@@ -235,9 +235,11 @@ def refund(conn: sqlite3.Connection, ref, amount, at: str, method: str | None = 
             "state": after["state"], "at": clock.from_db(at)}
 
 
-def cancel(conn: sqlite3.Connection, ref, reason: str, at: str) -> dict:
-    """Releases every reservation (other waiting orders get the stock) and leaves what was
-    paid as refund due."""
+def cancel(conn: sqlite3.Connection, ref, reason: str, at: str, refund_paid: bool = False,
+           method: str | None = None) -> dict:
+    """Releases every reservation (other waiting orders get the stock). What was paid is
+    refunded in the same transaction when `refund_paid` (`order cancel`), else left as
+    refund due (an import records refunds as the platform reports them)."""
     order = find_order(conn, ref)
     not_before_order(order, at)
     why = (reason or "").strip()
@@ -265,9 +267,14 @@ def cancel(conn: sqlite3.Connection, ref, reason: str, at: str) -> dict:
     notify.queue(conn, "cancelled", order["id"], entry, at, reason=why)
     after = _summary(conn, order["id"])
     cur = order["currency"]
-    return {"id": entry, "order_id": order["id"], "reason": why, "released": sum(r["qty"] for r in held),
-            "refund_due": money.to_decimal(after["refund_due"], cur), "currency": cur,
-            "filled": filled, "state": after["state"], "at": clock.from_db(at)}
+    result = {"id": entry, "order_id": order["id"], "reason": why, "released": sum(r["qty"] for r in held),
+              "refund_due": money.to_decimal(after["refund_due"], cur), "currency": cur,
+              "filled": filled, "state": after["state"], "at": clock.from_db(at)}
+    if refund_paid and after["refund_due"]:
+        back = refund(conn, order["id"], money.format_amount(after["refund_due"], cur), at, method)
+        result |= {"refunded": back["amount"], "refund_id": back["id"], "refund_due": back["refund_due"],
+                   "paid": back["paid"]}
+    return result
 
 
 from daigou_cli.core.order_views import list_orders, queue, show_order  # noqa: E402,F401
