@@ -4,28 +4,21 @@ and rebuilt from the facts, and `db check` compares them with the facts row by r
 
 import sqlite3
 
-# What the caches must hold, computed from the facts alone.
-_BALANCES = """
-SELECT sku, location, SUM(on_hand) AS on_hand, SUM(reserved) AS reserved FROM (
-    SELECT sku, location, qty AS on_hand, 0 AS reserved FROM movements
-    UNION ALL SELECT sku, location, 0, qty FROM reservations)
-GROUP BY sku, location"""
-_MOMENTS = """
-SELECT sku, location, at, SUM(on_hand) AS on_hand, SUM(reserved) AS reserved FROM (
-    SELECT sku, location, at, qty AS on_hand, 0 AS reserved FROM movements
-    UNION ALL SELECT sku, location, at, 0, qty FROM reservations)
-GROUP BY sku, location, at"""
+# Every fact that moves a cache: units on hand, units held, per SKU, location and instant.
+_DELTAS = ("SELECT sku, location, at, qty AS on_hand, 0 AS reserved FROM movements "
+           "UNION ALL SELECT sku, location, at, 0, qty FROM reservations")
 _KEYS = {"stock_balances": ("sku", "location"), "stock_moments": ("sku", "location", "at")}
-_FACTS = {"stock_balances": _BALANCES, "stock_moments": _MOMENTS}
 
 
 def rebuild(conn: sqlite3.Connection) -> dict:
     """Empty the caches and add the facts up again (inside the caller's transaction)."""
     counts = {}
-    for table, facts in _FACTS.items():
-        columns = ", ".join(_KEYS[table] + ("on_hand", "reserved"))
+    for table, keys in _KEYS.items():
+        key = ", ".join(keys)
         conn.execute(f"DELETE FROM {table}")
-        counts[table] = conn.execute(f"INSERT INTO {table}({columns}) {facts}").rowcount
+        counts[table] = conn.execute(
+            f"INSERT INTO {table}({key}, on_hand, reserved) SELECT {key}, SUM(on_hand), SUM(reserved) "
+            f"FROM ({_DELTAS}) GROUP BY {key}").rowcount
     return counts
 
 
@@ -37,8 +30,7 @@ def differences(conn: sqlite3.Connection, limit: int = 20) -> list[dict]:
         key = ", ".join(keys)
         rows = conn.execute(
             f"SELECT {key}, SUM(f_on) AS f_on, SUM(f_res) AS f_res, SUM(c_on) AS c_on, SUM(c_res) AS c_res "
-            f"FROM (SELECT {key}, qty AS f_on, 0 AS f_res, 0 AS c_on, 0 AS c_res FROM movements "
-            f"      UNION ALL SELECT {key}, 0, qty, 0, 0 FROM reservations "
+            f"FROM (SELECT {key}, on_hand AS f_on, reserved AS f_res, 0 AS c_on, 0 AS c_res FROM ({_DELTAS}) "
             f"      UNION ALL SELECT {key}, 0, 0, on_hand, reserved FROM {table}) "
             f"GROUP BY {key} HAVING SUM(f_on) <> SUM(c_on) OR SUM(f_res) <> SUM(c_res) LIMIT ?",
             (limit,)).fetchall()
