@@ -1,6 +1,7 @@
 """The root `daigou` command: global options, the command groups, and the single error
 boundary that turns every failure into one stderr line and a documented exit code."""
 
+import inspect
 import sqlite3
 import sys
 from typing import Optional
@@ -34,9 +35,24 @@ def _fill_optional_values(args: list[str]) -> list[str]:
     return out
 
 
+def _reflow_help(command) -> None:
+    """Typer's Rich help keeps the single line breaks inside a docstring's later paragraphs,
+    so text wrapped for the source wraps again, raggedly, on an 80-column terminal: each
+    paragraph becomes one line and Rich wraps it to the terminal."""
+    if command.help and not command.help.startswith("\b"):
+        paragraphs = inspect.cleandoc(command.help).split("\n\n")
+        command.help = "\n\n".join(p if p.startswith("\b") else " ".join(p.split()) for p in paragraphs)
+    for sub in getattr(command, "commands", {}).values():
+        _reflow_help(sub)
+
+
 class DaigouGroup(TyperGroup):
     """Runs the command without Click's standalone handling, so that every error (usage,
     input, business rule, database) leaves as one line on stderr and a PRODUCT.md exit code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _reflow_help(self)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         from typer._click import exceptions as click_exc

@@ -39,3 +39,18 @@ def test_every_command_is_in_the_readme(path):
     readme = README.read_text(encoding="utf-8")
     assert re.search(rf"daigou {re.escape(path)}(?![\w-])", readme), (
         f"README.md does not mention `daigou {path}`")
+
+
+def test_help_paragraphs_wrap_to_the_terminal_not_to_the_source():
+    """A docstring wrapped at 100 columns in the source reads as whole paragraphs on an
+    80-column terminal (Typer would keep its line breaks and wrap each line again)."""
+    ragged = [path for path, command in COMMANDS
+              if any("\n" in paragraph for paragraph in (command.help or "").split("\n\n"))]
+    assert ragged == []
+
+
+def test_a_long_help_reads_as_a_paragraph_at_80_columns(daigou):
+    out = daigou.run("order import --help", env={"COLUMNS": "80"}).stdout
+    assert "under its (channel, external id); importing it again adds nothing" in " ".join(out.split())
+    lines = [line.strip() for line in out.splitlines()]
+    assert "under its" not in lines  # the stub a hard line break used to leave behind
