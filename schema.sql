@@ -214,6 +214,22 @@ CREATE TABLE IF NOT EXISTS order_events (
 );
 CREATE INDEX IF NOT EXISTS order_events_order ON order_events(order_id, kind);
 
+-- The rows an imported order came from, as the platform wrote them: every non-empty cell
+-- under its header (extra columns included), so nothing a platform exported is lost even
+-- when daigou has no field for it (gift notes, coupon codes, a second phone). One row per
+-- CSV line (a Taobao order: its 订单报表 line and its 宝贝报表 lines); entry_id is the entry
+-- the import recorded for it (the order itself, or the payment or cancel a later export
+-- brought). `order show ORDER --format json` lists them as source_rows.
+CREATE TABLE IF NOT EXISTS order_source_rows (
+    id       INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES entries(id),
+    order_id INTEGER NOT NULL REFERENCES orders(id),
+    source   TEXT NOT NULL,     -- the file as it was named on the command line, or stdin
+    line     INTEGER NOT NULL,  -- where the row starts in it, as an editor counts (header = 1)
+    cells    TEXT NOT NULL      -- JSON object: header -> value
+);
+CREATE INDEX IF NOT EXISTS order_source_rows_order ON order_source_rows(order_id, id);
+
 ------------------------------------------------------------------ fulfilment
 
 -- Rate cards (master data): a carrier's service, priced per parcel in base currency.
@@ -587,6 +603,10 @@ CREATE TRIGGER IF NOT EXISTS order_events_no_update BEFORE UPDATE ON order_event
 BEGIN SELECT RAISE(ABORT, 'order_events is append-only: record a correction instead'); END;
 CREATE TRIGGER IF NOT EXISTS order_events_no_delete BEFORE DELETE ON order_events
 BEGIN SELECT RAISE(ABORT, 'order_events is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS order_source_rows_no_update BEFORE UPDATE ON order_source_rows
+BEGIN SELECT RAISE(ABORT, 'order_source_rows is append-only: record a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS order_source_rows_no_delete BEFORE DELETE ON order_source_rows
+BEGIN SELECT RAISE(ABORT, 'order_source_rows is append-only: record a correction instead'); END;
 
 CREATE TRIGGER IF NOT EXISTS shipments_no_update BEFORE UPDATE ON shipments
 BEGIN SELECT RAISE(ABORT, 'shipments is append-only: record a correction instead'); END;
@@ -695,6 +715,9 @@ BEGIN SELECT RAISE(ABORT, 'payments is append-only: a row with that key exists')
 CREATE TRIGGER IF NOT EXISTS order_events_no_replace BEFORE INSERT ON order_events
 WHEN EXISTS (SELECT 1 FROM order_events WHERE (id = NEW.id))
 BEGIN SELECT RAISE(ABORT, 'order_events is append-only: a row with that key exists'); END;
+CREATE TRIGGER IF NOT EXISTS order_source_rows_no_replace BEFORE INSERT ON order_source_rows
+WHEN EXISTS (SELECT 1 FROM order_source_rows WHERE (id = NEW.id))
+BEGIN SELECT RAISE(ABORT, 'order_source_rows is append-only: a row with that key exists'); END;
 CREATE TRIGGER IF NOT EXISTS shipments_no_replace BEFORE INSERT ON shipments
 WHEN EXISTS (SELECT 1 FROM shipments WHERE (id = NEW.id) OR (tracking = NEW.tracking
              AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.target = shipments.id)))

@@ -222,7 +222,10 @@ def emit_record(record: dict, fmt: str, tz: str, title: str | None = None) -> No
         write_table([{"field": k, "value": cell_text(v, tz, "table")} for k, v in flat.items()],
                     ["field", "value"], tz, title)
         for key, value in record.items():
-            if isinstance(value, list) and value and isinstance(value[0], dict):
+            # Lists of flat records become tables; nested objects (an import's raw cells) are
+            # for --format json.
+            if isinstance(value, list) and value and isinstance(value[0], dict) and \
+                    not any(isinstance(v, dict) for v in value[0].values()):
                 write_table(value, list(value[0]), tz, key)
 
 

@@ -29,7 +29,7 @@ STOCK = (
     "JSM-CUSHION,2,38000,KRW,SH,2026-10-01\n"
 )
 LEDGER_TABLES = ("entries", "orders", "order_lines", "reservations", "payments", "order_events", "customers",
-                 "customer_ids", "products")
+                 "customer_ids", "products", "order_source_rows")
 
 
 def stock_shop(daigou):

@@ -7,7 +7,7 @@ import sqlite3
 
 from daigou_cli.core.errors import DatabaseProblem
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 STEPS = {}
 
 

@@ -52,8 +52,20 @@ def show_order(conn: sqlite3.Connection, order_id: int, as_of: str = clock.END_O
         for r in asof.query(conn, "SELECT s.*, p.name FROM order_line_status s JOIN products p ON p.sku = s.sku "
                             "WHERE s.order_id = :id ORDER BY s.line_no", {"id": order_id}, as_of)]
     data["events"] = timeline(conn, order_id, as_of)
+    data["source_rows"] = source_rows(conn, order_id, as_of)
     data["id"] = order_id
     return data
+
+
+def source_rows(conn: sqlite3.Connection, order_id: int, as_of: str = clock.END_OF_TIME) -> list[dict]:
+    """The platform export rows `order import` recorded the order from, cells as written."""
+    import json
+
+    rows = conn.execute("SELECT s.source, s.line, s.entry_id, s.cells FROM order_source_rows s "
+                        "JOIN entries e ON e.id = s.entry_id WHERE s.order_id = ? AND e.at <= ? ORDER BY s.id",
+                        (order_id, as_of))
+    return [{"source": r["source"], "line": r["line"], "entry": r["entry_id"], "cells": json.loads(r["cells"])}
+            for r in rows]
 
 
 def timeline(conn: sqlite3.Connection, order_id: int, as_of: str = clock.END_OF_TIME) -> list[dict]:

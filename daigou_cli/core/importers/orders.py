@@ -6,6 +6,7 @@ back-orders and notifies exactly like `order new`.
 Idempotent on (channel, external id): an order already in the ledger is never created again;
 what the file shows happened since (paid, cancelled, refunded) is recorded."""
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Callable
@@ -19,6 +20,7 @@ from daigou_cli.core.importers.common import (
     Layout,
     Record,
     Result,
+    Row,
     RowError,
     RowProblem,
     Table,
@@ -72,6 +74,7 @@ class Order:
     priority: str | None = None
     due: str | None = None
     ledger_id: int | None = None       # our own export of an order with no external id
+    raw: list[tuple[Table, Row]] = field(default_factory=list)  # rows it came from beyond its record's
 
     @property
     def total(self) -> int:
@@ -244,6 +247,17 @@ def _settle(conn: sqlite3.Connection, order_id: int, order: Order, since: str, d
     return changes
 
 
+def _keep_source_rows(conn: sqlite3.Connection, entry_id: int, order_id: int, order: Order) -> None:
+    """The platform's rows behind what this import recorded, every non-empty cell under its
+    header, against the entry they brought (the order, or the last payment or cancel)."""
+    conn.executemany(
+        "INSERT INTO order_source_rows (entry_id, order_id, source, line, cells) VALUES (?, ?, ?, ?, ?)",
+        [(entry_id, order_id, table.source, row.line,
+          json.dumps({title: cell for title, cell in zip(table.header, row.cells) if title and cell.strip()},
+                     ensure_ascii=False))
+         for table, row in order.raw])
+
+
 def _lines_differ(conn: sqlite3.Connection, order_id: int, order: Order) -> bool:
     have = sorted(tuple(r) for r in conn.execute(
         "SELECT sku, qty, price FROM order_lines WHERE order_id = ?", (order_id,)))
@@ -296,6 +310,9 @@ def writer(create_products: bool, default_at: str | None, outcomes: list[Outcome
                 notes.append("its lines differ from the file; an import never edits an order's lines")
             changes = _settle(conn, order_id, order, existing["at"], now, notes)
             action = "updated" if changes else "unchanged"
+        if action != "unchanged":
+            last = order_id if action == "created" else conn.execute("SELECT MAX(id) FROM entries").fetchone()[0]
+            _keep_source_rows(conn, last, order_id, order)
         outcomes.append(_outcome(conn, action, order_id, order, record.line, changes, notes, detail))
         return {"id": order_id, "action": action}
 
@@ -312,6 +329,10 @@ def load(conn: sqlite3.Connection, source: Source, channel: str | None = None, a
     # the earliest orders (the rule back-orders are filled by), whatever order the file is in
     # (Shopify exports newest first). Reports still list rows in file order.
     records = sorted(source.build(context), key=_placed)
+    for record in records:
+        order = record.values.get("order")
+        if isinstance(order, Order):
+            order.raw[:0] = [(source.table, row) for row in record.rows]
     outcomes: list[Outcome] = []
     result = run(conn, source.table, writer(create_products, at, outcomes, detail), records, **options)
     result.rejected.sort(key=lambda item: (item[1].line or 0))

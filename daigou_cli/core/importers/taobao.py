@@ -81,7 +81,8 @@ def order(cells: Cells, item_cells: Cells, row, by_order: dict, context: Context
         channel=context.channel or CHANNEL, external_id=number, at=cells.time(row, "订单创建时间"),
         currency=CURRENCY, buyer=_buyer(cells, row), status=status, received=received, refunded=refunded,
         lines=priced_lines([(sku, qty, qty * price - off, title, where) for sku, qty, price, off, title, where in items]),
-        cancelled=closed, paid_at=paid_at, method="alipay")
+        cancelled=closed, paid_at=paid_at, method="alipay",
+        raw=[(item_cells.table, item) for item in by_order[number]])
 
 
 def _items(item_cells: Cells, rows) -> list[list]:
