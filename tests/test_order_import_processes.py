@@ -125,3 +125,27 @@ def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(shop_db, tmp_path):
     assert piped.stderr == ""
     assert piped.stdout.splitlines()[-1] == (f"would import orders from {export}: 250 created, 0 updated, "
                                              "0 unchanged, 0 rejected (dry run: nothing written)")
+
+
+def test_a_dry_run_waits_for_another_writer_like_a_real_import(shop_db, tmp_path):
+    import threading
+
+    export = tmp_path / "orders_export.csv"
+    export.write_text(shopify_orders(2), encoding="utf-8")
+    holder = sqlite3.connect(shop_db.db, isolation_level=None, timeout=1, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.5, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    try:
+        started = time.monotonic()
+        done = subprocess.run([*EXE, "order", "import", str(export), "--from", "shopify", "--dry-run"],
+                              capture_output=True, text=True, timeout=120,
+                              env=env_for(shop_db.db, DAIGOU_BUSY_TIMEOUT_MS="20000"))
+        waited = time.monotonic() - started
+    finally:
+        release.join()
+        holder.close()
+    assert done.returncode == 0, done.stderr
+    assert waited >= 1.2  # it waited for the lock instead of failing at once
+    assert done.stdout.splitlines()[-1].endswith("2 created, 0 updated, 0 unchanged, 0 rejected (dry run: nothing written)")
+    assert shop_db.sql("SELECT count(*) FROM orders") == [(0,)]

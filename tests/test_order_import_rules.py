@@ -186,10 +186,43 @@ def test_imported_orders_back_order_what_is_not_in_stock(shop):
 
 
 def test_unknown_format_and_misplaced_options_are_usage_mistakes(shop):
-    assert stderr_lines(shop.run("order import - --from amazon", input=FIRST, code=3)) == [
+    assert stderr_lines(shop.run("order import - --from amazon", input=FIRST, code=2)) == [
         "daigou: --from: 'amazon' is not one of shopify, taobao, woocommerce, csv"]
-    assert stderr_lines(shop.run("order import - --from shopify --items x.csv", input=FIRST, code=3)) == [
-        "daigou: --items: only for --from taobao (the 宝贝报表)"]
+    for layout in ("shopify", "csv", "woocommerce"):
+        assert stderr_lines(shop.run(f"order import - --from {layout} --items x.csv", input=FIRST, code=2)) == [
+            "daigou: --items: only for --from taobao (the 宝贝报表)"]
+    assert stderr_lines(shop.run("order import - --from shopify --mapping x.rules", input=FIRST, code=2)) == [
+        "daigou: --mapping: only for --from csv"]
+
+
+def test_a_reject_file_opens_safely_in_a_spreadsheet_and_imports_again(shop, tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text("order_id,date,customer,sku,qty,price,phone\n"
+                    "WX-1,2026-11-20,\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",NOPE-1,1,199,+86 139 1234 5678\n",
+                    encoding="utf-8")
+    shop.run(f"order import {path} --from csv --skip-invalid")
+    with open(tmp_path / "sheet.rejects.csv", encoding="utf-8", newline="") as f:
+        header, row = list(csv.reader(f))
+    assert dict(zip(header, row))["customer"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert dict(zip(header, row))["phone"] == "'+86 139 1234 5678"
+    # Fixed (the SKU made known), the reject file imports as it is: the quotes are read off.
+    shop.run("product add NOPE-1 --name 新品 --category snacks")
+    shop.run(f"order import {tmp_path / 'sheet.rejects.csv'} --from csv")
+    assert shop.sql("SELECT c.name, c.phone FROM customers c JOIN orders o ON o.customer_id = c.id "
+                    "WHERE o.external_id = 'WX-1'") == [('=HYPERLINK("http://evil","x")', "+8613912345678")]
+
+
+def test_the_default_woocommerce_layout_is_named(shop):
+    # The plugin's default layout: one row per order, its items packed into line_items.
+    text = ("order_id,order_number,order_number_formatted,date,status,order_total,order_currency,"
+            "customer_note,line_items,shipping_items\n"
+            "2001,2001,2001,2026-11-12 14:20:00,processing,163.00,CNY,,"
+            "\"id:1|name:Pocky|product_id:9|sku:POCKY-CHOCO|quantity:2|total:30.00\",\n")
+    result = shop.run("order import - --from woocommerce", input=text, code=3)
+    assert stderr_lines(result) == [
+        "daigou: stdin: this is the default WooCommerce export, all of an order's items packed into one "
+        "line_items cell; export again with one row per item (Customer/Order CSV Export, order format "
+        "'one row per item') and import that"]
 
 
 def test_a_voided_parcel_no_longer_stands_in_the_way_of_a_cancellation(shop):

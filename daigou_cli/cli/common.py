@@ -88,6 +88,21 @@ def writing(db: str | None, fmt: str | None = None):
         conn.close()
 
 
+@contextmanager
+def rehearsing(db: str | None):
+    """A dry run: the writes happen as they would for real, under the write lock (so a dry
+    run waits for another writer like a real import), and the caller rolls them back. A
+    ledger that does not exist yet is an empty one in memory, and no file is created."""
+    with reading(db) as ledger:
+        with transaction(ledger.conn):
+            yield ledger
+
+
+def reject_cell(text: str) -> str:
+    """A cell of a reject file, safe to open in a spreadsheet."""
+    return output.csv_safe(text, text)
+
+
 def show(ledger: Ledger, rows: list[dict], columns: list[str], fmt: str | None,
          title: str | None = None, totals: bool = False, keep: list[str] | None = None) -> None:
     """A read command's rows; `keep` lists the columns a narrow terminal table holds on to

@@ -5,7 +5,7 @@ import sys
 from contextlib import contextmanager
 from typing import Callable
 
-from daigou_cli.cli.common import check_write_format, reading, writing
+from daigou_cli.cli.common import check_write_format, reject_cell, rehearsing, writing
 
 PROGRESS_FROM_ROWS = 200  # smaller imports finish before a bar would be worth drawing
 
@@ -37,8 +37,7 @@ def import_csv(file: str, layout, load: Callable, *, db: str | None, fmt: str | 
         raise InvalidInput("FILE: - reads stdin, which is a terminal here; pipe a CSV file in")
     table = common.read_table(file, layout, encoding)
     rejects = common.reject_path(file, reject_file) if skip_invalid and not dry_run else None
-    # A dry run on a ledger that does not exist yet checks against an empty one in memory.
-    opened = reading(db) if dry_run else writing(db, fmt)
+    opened = rehearsing(db) if dry_run else writing(db, fmt)
     with opened as ledger, progress_bar(len(table.rows), f"importing {table.source}") as progress:
         try:
             result = load(ledger, table, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress)
@@ -51,7 +50,7 @@ def import_csv(file: str, layout, load: Callable, *, db: str | None, fmt: str | 
                 f"{table.source}: {len(exc.result.errors)} bad row{'s' if len(exc.result.errors) > 1 else ''}"
                 f" of {len(table.rows)}; a real import would write nothing") from None
         if rejects is not None and result.rejected:
-            common.write_rejects(rejects, table, result.rejected)
+            common.write_rejects(rejects, table, result.rejected, reject_cell)
     if dry_run:
         for error in result.errors:
             print(error, file=sys.stderr)

@@ -3,21 +3,21 @@ dry run), and say what was created, updated, unchanged and rejected."""
 
 import sys
 
-from daigou_cli.cli.common import check_write_format, reading, writing
+from daigou_cli.cli.common import check_write_format, reject_cell, rehearsing, writing
 from daigou_cli.cli.importing import progress_bar
 
 FORMATS = ("shopify", "taobao", "woocommerce", "csv")
 
 
 def _module(name: str):
-    from daigou_cli.core.errors import InvalidInput
+    from daigou_cli.core.errors import UsageProblem
     from daigou_cli.core.importers import generic, shopify, taobao, woocommerce
 
     modules = {"shopify": shopify, "taobao": taobao, "woocommerce": woocommerce, "csv": generic}
     chosen = (name or "").strip().lower()
     if chosen not in modules:
-        raise InvalidInput(f"--from: {name!r} is not one of {', '.join(FORMATS)}")
-    return modules[chosen]
+        raise UsageProblem(f"--from: {name!r} is not one of {', '.join(FORMATS)}")
+    return chosen, modules[chosen]
 
 
 def import_orders(file: str, source_format: str, *, items: str | None, mapping: str | None,
@@ -26,15 +26,15 @@ def import_orders(file: str, source_format: str, *, items: str | None, mapping: 
                   fmt: str | None, quiet: bool) -> None:
     """Read and check the files before taking the write lock, then record every order in one
     transaction: all or none (or, with --skip-invalid, the good ones)."""
-    from daigou_cli.core.errors import InvalidInput
+    from daigou_cli.core.errors import InvalidInput, UsageProblem
     from daigou_cli.core.importers import common, orders
 
     fmt = check_write_format(fmt)
-    module = _module(source_format)
-    if items and module.CHANNEL != "taobao":
-        raise InvalidInput("--items: only for --from taobao (the 宝贝报表)")
-    if mapping and source_format.strip().lower() != "csv":
-        raise InvalidInput("--mapping: only for --from csv")
+    chosen, module = _module(source_format)
+    if items and chosen != "taobao":
+        raise UsageProblem("--items: only for --from taobao (the 宝贝报表)")
+    if mapping and chosen != "csv":
+        raise UsageProblem("--mapping: only for --from csv")
     if common.STDIN in (file, items) and sys.stdin.isatty():
         raise InvalidInput("FILE: - reads stdin, which is a terminal here; pipe a CSV file in")
     if file == common.STDIN and items == common.STDIN:
@@ -42,7 +42,7 @@ def import_orders(file: str, source_format: str, *, items: str | None, mapping: 
     source = module.read(file, encoding, items=items, mapping=mapping)
     table = source.table
     rejects = common.reject_path(file, reject_file) if skip_invalid and not dry_run else None
-    opened = reading(db) if dry_run else writing(db, fmt)
+    opened = rehearsing(db) if dry_run else writing(db, fmt)
     with opened as ledger, progress_bar(len(table.rows), f"importing {table.source}") as progress:
         when = ledger.at(at) if at else None
         # The bar counts rows; the import goes order by order.
@@ -61,7 +61,7 @@ def import_orders(file: str, source_format: str, *, items: str | None, mapping: 
             raise InvalidInput(f"{table.source}: {count} bad order{'s' if count > 1 else ''}; "
                                "a real import would write nothing") from None
         if rejects is not None and result.rejected:
-            common.write_rejects(rejects, table, result.rejected)
+            common.write_rejects(rejects, table, result.rejected, reject_cell)
     report(ledger, result, outcomes, table, rejects, fmt, quiet)
 
 

@@ -351,9 +351,11 @@ def reject_path(file: str, given: str | None) -> Path:
     return path.with_name(f"{path.stem if path.suffix else path.name}.rejects.csv")
 
 
-def write_rejects(path: Path, table: Table, rejected: list[tuple[Record, RowError]]) -> None:
+def write_rejects(path: Path, table: Table, rejected: list[tuple[Record, RowError]],
+                  escape: Callable[[str], str] = str) -> None:
     """The rejected rows as they were read, each with its reason (UTF-8, RFC 4180): fix the
-    file and import it again; the extra columns are ignored then."""
+    file and import it again; the extra columns are ignored then. `escape` makes a cell safe
+    to open in a spreadsheet (the importers read the leading quote it adds back off)."""
     taken = {header_key(h) for h in table.header}
     names = [name if name not in taken else f"reject_{name}" for name in ("reason", "line")]
     try:
@@ -362,6 +364,6 @@ def write_rejects(path: Path, table: Table, rejected: list[tuple[Record, RowErro
             writer.writerow([*names, *table.header])
             for record, error in rejected:
                 for row in record.rows:
-                    writer.writerow([error.detail(), row.line, *row.cells])
+                    writer.writerow([escape(error.detail()), row.line, *map(escape, row.cells)])
     except OSError as exc:
         raise InvalidInput(f"--reject-file: cannot write {path} ({exc.strerror})") from None

@@ -4,6 +4,7 @@ the site's, read in the business time zone."""
 
 import re
 
+from daigou_cli.core.errors import InvalidInput
 from daigou_cli.core.importers.cells import Cells, build_each, group_rows, require_columns
 from daigou_cli.core.importers.common import Table, read_table
 from daigou_cli.core.importers.orders import (
@@ -33,7 +34,16 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def read(file: str, encoding: str | None = None, **_) -> Source:
-    table = read_table(file, LAYOUT, encoding)
+    try:
+        table = read_table(file, LAYOUT, encoding)
+    except InvalidInput as exc:
+        if "missing required column" in exc.message and re.search(r"\bline_items\b", exc.message):
+            source = "stdin" if file == "-" else file
+            raise InvalidInput(
+                f"{source}: this is the default WooCommerce export, all of an order's items packed into "
+                "one line_items cell; export again with one row per item (Customer/Order CSV Export, "
+                "order format 'one row per item') and import that") from None
+        raise
     require_columns(table, ("order_number", "order_id"), ("date",), ("status",), ("item_sku",))
     return Source(table, lambda context: records(table, context))
 
