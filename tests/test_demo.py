@@ -114,7 +114,7 @@ def test_demo_refuses_an_existing_path_unless_forced(daigou, tmp_path):
 
 
 def test_demo_without_a_path_makes_a_temp_ledger(daigou):
-    result = daigou.run("demo --format csv")
+    result = daigou.run("demo --format csv", env={"DAIGOU_DB": None})
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("demo ledger: ")]
     path = Path(line.removeprefix("demo ledger: "))
     assert path.name == "ledger.db" and path.parent.name.startswith("daigou-demo-")
@@ -151,3 +151,25 @@ def test_demo_has_purchase_orders_one_still_in_transit(demo, daigou):
     assert statuses == ["open", "partially_received", "received"]
     incoming = sum(int(row["incoming"]) for row in daigou.csv(f"stock list --db {path}"))
     assert incoming == 22 + 5
+
+
+def test_demo_goes_where_db_or_daigou_db_says_so_the_next_command_reads_it(daigou, tmp_path):
+    given = tmp_path / "given.db"
+    result = daigou.run(["--db", str(given), "demo", "--format", "csv"], env={"DAIGOU_DB": None})
+    assert f"demo ledger: {given}" in result.stderr
+    assert sql(given, "SELECT count(*) FROM products") == [(22,)]
+    daigou.run(["demo", "--db", str(given)], code=4)  # an existing file needs --force
+    env_path = tmp_path / "env" / "ledger.db"
+    daigou.run("demo --format csv", env={"DAIGOU_DB": str(env_path)})
+    rows = daigou.csv(f"stock list --db {env_path}")
+    assert len({row["sku"] for row in rows}) == 22
+
+
+def test_a_ledger_already_at_daigou_db_is_never_replaced(daigou, tmp_path):
+    mine = tmp_path / "mine.db"
+    daigou.run(["product", "add", "MINE-1", "--name", "我的", "--category", "x", "--db", str(mine)])
+    result = daigou.run("demo --force --format csv", env={"DAIGOU_DB": str(mine)})
+    assert f"note: $DAIGOU_DB ({mine}) already holds a ledger; it is left as it is" in result.stderr
+    assert sql(mine, "SELECT sku FROM products") == [("MINE-1",)]
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("demo ledger: ")]
+    assert Path(line.removeprefix("demo ledger: ")).parent.name.startswith("daigou-demo-")

@@ -51,13 +51,29 @@ def init(
 
 
 def demo(
-    path: Optional[str] = typer.Argument(None, help="Where to write the demo ledger (default: a new temp dir)."),
-    force: bool = typer.Option(False, "--force", help="Replace PATH if it exists."),
-    fmt: FormatOpt = None,
+    path: Optional[str] = typer.Argument(None, help="Where to write the demo ledger (default: --db, else "
+                                         "$DAIGOU_DB when nothing is there yet, else a new temp dir)."),
+    force: bool = typer.Option(False, "--force", help="Replace PATH (or --db) if it exists."),
+    db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
-    """A realistic small daigou from examples/ in a fresh ledger, then the dashboard."""
+    """A realistic small daigou from examples/ in a fresh ledger, then the dashboard.
+
+    The ledger goes to PATH, else --db, else $DAIGOU_DB, so the commands that follow read
+    it; an existing file at PATH or --db is replaced only with --force. A ledger already at
+    $DAIGOU_DB is never replaced: the demo goes to a new temp dir then.
+    """
+    import os
+
+    from daigou_cli.cli.common import root_db
     from daigou_cli.core import demo as demo_data
 
+    env = os.environ.get("DAIGOU_DB")
+    if path is None:
+        path = db or root_db()
+    if path is None and env and not os.path.exists(os.path.expanduser(env)):
+        path = env
+    elif path is None and env:
+        print(f"note: $DAIGOU_DB ({env}) already holds a ledger; it is left as it is", file=sys.stderr)
     target = demo_data.build(path, force)
     with reading(str(target)) as ledger:
         demo_data.dashboard(ledger, fmt)
