@@ -267,6 +267,8 @@ def test_db_check_passes_on_a_good_ledger(ledger):
     out = ledger.run("db check").stdout
     assert out.startswith("ledger OK: 8 entries, 3 fx_rates, 2 lots, 5 movements, 1 voids (schema ")
     assert ledger.json("db check") == []
+    assert ledger.run("db check --format csv").stdout_bytes == b"kind,ref,message,severity\r\n"
+    assert ledger.run("db check", env={"DAIGOU_FORMAT": "csv"}).stdout_bytes == b"kind,ref,message,severity\r\n"
 
 
 def test_db_check_on_an_empty_ledger(daigou):

@@ -173,7 +173,13 @@ def config_set(
 
 @db_app.command("check")
 def db_check(db: DbOpt = None, fmt: FormatOpt = None) -> None:
-    """SQLite integrity check plus the ledger's invariants; exit 5 when anything fails."""
+    """SQLite integrity check plus the ledger's invariants; exit 5 when anything fails.
+
+    Prints 'ledger OK: …' when all is well; with --format csv or json (or $DAIGOU_FORMAT),
+    the problems as rows, none when all is well.
+    """
+    import os
+
     from daigou_cli.core import maintenance
     from daigou_cli.core.errors import Exit
 
@@ -186,8 +192,10 @@ def db_check(db: DbOpt = None, fmt: FormatOpt = None) -> None:
             print(f"daigou: ledger check failed: {len(problems)} problem(s), first: "
                   f"{problems[0]['kind']} {problems[0]['ref']}: {problems[0]['message']}", file=sys.stderr)
             raise typer.Exit(Exit.DATABASE)
-        if (fmt or "").lower() == "json":
-            show(ledger, [], ["kind", "ref", "message", "severity"], fmt)
+        # Asked for data (--format or $DAIGOU_FORMAT csv/json): no rows, as a script expects.
+        asked = (fmt or os.environ.get("DAIGOU_FORMAT") or "").strip().lower()
+        if asked in ("csv", "json"):
+            show(ledger, [], ["kind", "ref", "message", "severity"], asked)
         else:
             print("ledger OK: " + ", ".join(f"{v} {k}" for k, v in counts.items() if k != "schema")
                   + f" (schema {counts['schema']})")
