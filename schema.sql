@@ -973,7 +973,7 @@ SELECT id, customer_id, channel, external_id, currency, priority, due, ship_to, 
        CASE WHEN cancelled THEN paid_in - refunded ELSE MAX(paid_in - total, 0) END AS refund_due,
        CASE
            WHEN cancelled THEN 'cancelled'
-           WHEN returned > 0 AND returned >= shipped THEN 'returned'
+           WHEN returned > 0 AND returned >= units THEN 'returned'
            WHEN returned > 0 THEN 'partially_returned'
            WHEN shipped >= units AND delivered THEN 'delivered'
            WHEN shipped >= units THEN 'shipped'

@@ -140,3 +140,20 @@ def test_warranty_list_expiring(shop):
     # a unit that came back has no warranty to keep
     shop.run(f"return {order} HAIRDRYER:1 --reason faulty --writeoff")
     assert [r["sku"] for r in shop.csv("warranty list")] == ["EARBUDS"]
+
+
+def test_a_return_of_all_that_shipped_while_the_rest_waits_is_partially_returned(shop):
+    """3 ordered, 1 shipped and sent back, 2 still held to ship: the order is not done with."""
+    shop.run("stock add SHI-50 5 --cost 100 --location SH --at 2026-10-01")
+    shop.run(["customer", "add", "王小美", "--wechat", "wxm_88", "--region", "Shanghai"])
+    order = int(shop.run("order new wxm_88 SHI-50:3 --at 2026-10-03 -q").stdout)
+    shop.run(f"order pay {order} 1260 --at 2026-10-03")
+    shop.run(f"ship {order} SHI-50:1 --carrier SF --tracking SF9 --at 2026-10-04")
+    record = shop.json(f"return {order} SHI-50:1 --reason 'wrong colour' --at 2026-10-08")
+    assert record["state"] == "partially_returned"
+    shown = shop.json(f"order show {order} --format json")
+    assert (shown["state"], shown["shipped"], shown["returned"], shown["reserved"]) == ("partially_returned", 1, 1, 2)
+    # Once the other two have shipped and come back too, the whole order is returned.
+    shop.run(f"ship {order} SHI-50:2 --carrier SF --tracking SF10 --at 2026-10-09")
+    shop.run(f"return {order} SHI-50:2 --reason 'changed mind' --at 2026-10-12")
+    assert order_row(shop, order)["state"] == "returned"
