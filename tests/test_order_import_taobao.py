@@ -2,6 +2,8 @@
 GB18030 with every field quoted, ="…" order numbers, '139… phones and header names that end in
 a space."""
 
+import csv
+
 import pytest
 from order_import_data import (
     TAOBAO_ITEMS_HEADER,
@@ -146,3 +148,115 @@ def test_an_order_with_no_sku_names_the_sku_column(shop, tmp_path):
     assert stderr_lines(result) == [
         f"daigou: {items_file} line 3, column 商家编码: value '': required (no 商家编码 or 外部系统编号 for this item); "
         "nothing imported"]
+
+
+def first_order(goods="1078.00", **more):
+    """ORDERS[0] (two items, 3 units, 1078.00) with other goods or more cells."""
+    return order("3915123456789012345", "xiaomei_wang", goods, "交易成功", "王小美", "13912345678",
+                 "2026-11-10 22:14:05", "2026-11-10 22:14:40", **more)
+
+
+def test_items_that_do_not_add_up_to_the_units_of_the_order_are_refused(shop, tmp_path):
+    # 10 units of the 680.00 line for 3 ordered: not a discount of 6120.00 but a wrong 购买数量
+    wrong = [item("3915123456789012345", "资生堂红腰子精华 50ml", "680.00", "10", sku="SHISEIDO-UB-50"), ITEMS[1]]
+    orders_file, items_file = write_pair(tmp_path, [first_order(**{"宝贝总数量": "3"})], wrong)
+    before = counts(shop)
+    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
+    assert stderr_lines(result) == [
+        f"daigou: {orders_file} line 2, column 宝贝总数量: value '3': the 购买数量 of its items in {items_file} "
+        "(lines 2, 3) come to 12; nothing imported"]
+    assert counts(shop) == before
+
+
+def test_an_items_export_pasted_in_twice_does_not_add_up_to_the_units(shop, tmp_path):
+    orders_file, items_file = write_pair(tmp_path, [first_order(**{"宝贝总数量": "3"})], ITEMS[:2] * 2)
+    before = counts(shop)
+    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
+    assert stderr_lines(result) == [
+        f"daigou: {orders_file} line 2, column 宝贝总数量: value '3': the 购买数量 of its items in {items_file} "
+        "(lines 2, 3, 4, 5) come to 6; nothing imported"]
+    assert counts(shop) == before
+
+
+def test_without_the_units_an_item_row_repeated_in_one_order_is_refused(shop, tmp_path):
+    orders_file, items_file = write_pair(tmp_path, [first_order()], ITEMS[:2] * 2)
+    before = counts(shop)
+    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
+    assert stderr_lines(result) == [
+        f"daigou: {items_file} line 4, column 标题: value '资生堂红腰子精华 50ml': the same item as line 2, twice "
+        "in one order (two exports pasted together?); nothing imported"]
+    assert counts(shop) == before
+
+
+def test_without_the_units_more_than_half_off_is_refused(shop, tmp_path):
+    wrong = [item("3915123456789012345", "资生堂红腰子精华 50ml", "680.00", "10", sku="SHISEIDO-UB-50"), ITEMS[1]]
+    orders_file, items_file = write_pair(tmp_path, [first_order()], wrong)
+    before = counts(shop)
+    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
+    assert stderr_lines(result) == [
+        f"daigou: {orders_file} line 2, column 买家应付货款: value '1078.00': the items in {items_file} come to "
+        "7198.00 CNY, more than twice as much (check their 购买数量 and 价格); nothing imported"]
+    assert counts(shop) == before
+
+
+def test_a_big_discount_is_taken_when_the_units_confirm_the_items(shop, tmp_path):
+    orders_file, items_file = write_pair(tmp_path, [first_order("500.00", **{"宝贝总数量": "3"})], ITEMS[:2])
+    shop.run(f"order import {orders_file} --from taobao --items {items_file}")
+    # 578.00 off 1078.00: 364.60 off the 680.00 line, 213.40 off the two at 199.00
+    assert lines(shop, "3915123456789012345") == [("SHISEIDO-UB-50", 1, 31540), ("ANESSA-60", 2, 9230)]
+    assert [(o["total"], o["paid"], o["state"]) for o in orders(shop)] == [("500.00", "500.00", "paid")]
+
+
+def same_number_as_the_first(rows):
+    """The last order (3915…348) given the first one's number in both files."""
+    return [row | {"订单编号": '="3915123456789012345"'} if row["订单编号"] == '="3915123456789012348"' else row
+            for row in rows]
+
+
+def test_an_order_number_on_two_rows_of_the_orders_file_is_refused(shop, tmp_path):
+    orders_file, items_file = write_pair(tmp_path, same_number_as_the_first(ORDERS), same_number_as_the_first(ITEMS))
+    before = counts(shop)
+    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
+    assert stderr_lines(result) == [
+        f"daigou: {orders_file} line 5, column 订单编号: value '=\"3915123456789012345\"': also the order number "
+        "on line 2; the 订单报表 has one row per order; nothing imported"]
+    assert counts(shop) == before
+
+
+def test_skip_invalid_rejects_both_rows_that_share_an_order_number(shop, tmp_path):
+    orders_file, items_file = write_pair(tmp_path, same_number_as_the_first(ORDERS), same_number_as_the_first(ITEMS))
+    result = shop.run(f"order import {orders_file} --from taobao --items {items_file} --skip-invalid")
+    rejects = tmp_path / "ExportOrderList.rejects.csv"
+    assert result.stdout == (f"imported orders from {orders_file}: 2 created, 0 updated, 0 unchanged, 1 rejected "
+                             f"→ {rejects}\n")
+    with open(rejects, encoding="utf-8", newline="") as f:
+        got = list(csv.reader(f))
+    reason = ("column 订单编号: value '=\"3915123456789012345\"': also the order number on line 2; the 订单报表 "
+              "has one row per order")
+    assert [r[:4] for r in got[1:]] == [[reason, "2", "'=\"3915123456789012345\"", "xiaomei_wang"],
+                                        [reason, "5", "'=\"3915123456789012345\"", "nana_tb"]]
+    assert [o["external_id"] for o in orders(shop)] == ["3915123456789012346", "3915123456789012347"]
+
+
+@pytest.mark.parametrize(("cell", "number"), [('="3.91512E+18"', "3.91512E+18"), ("3.91512E+18", "3.91512E+18"),
+                                              ("3.91512E18", "3.91512E18")])
+def test_an_order_number_excel_has_rounded_is_refused(shop, tmp_path, cell, number):
+    rows = [ORDERS[0] | {"订单编号": cell}, ORDERS[1]]
+    orders_file, items_file = write_pair(tmp_path, rows, [ITEMS[0] | {"订单编号": cell}, ITEMS[2]])
+    before = counts(shop)
+    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
+    assert stderr_lines(result) == [
+        f"daigou: {orders_file} line 2, column 订单编号: value '{cell}': a number Excel has rounded "
+        f"({number}); export the file again without opening it in Excel; nothing imported"]
+    assert counts(shop) == before
+
+
+def test_an_order_number_excel_has_rounded_in_the_items_file_is_refused(shop, tmp_path):
+    item_rows = [ITEMS[0], ITEMS[1] | {"订单编号": '="3.91512E+18"'}]
+    orders_file, items_file = write_pair(tmp_path, ORDERS[:1], item_rows)
+    before = counts(shop)
+    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
+    assert stderr_lines(result) == [
+        f"daigou: {items_file} line 3, column 订单编号: value '=\"3.91512E+18\"': a number Excel has rounded "
+        "(3.91512E+18); export the file again without opening it in Excel; nothing imported"]
+    assert counts(shop) == before

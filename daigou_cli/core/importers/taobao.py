@@ -5,7 +5,7 @@ item, `--items`). GBK/GB18030, header names with trailing spaces, ="3915…" ord
 import re
 
 from daigou_cli.core.errors import InvalidInput
-from daigou_cli.core.importers.cells import Cells, build_each, clean, require_columns
+from daigou_cli.core.importers.cells import Cells, build_each, clean, group_rows, require_columns
 from daigou_cli.core.importers.common import Table, read_table
 from daigou_cli.core.importers.orders import (
     Buyer,
@@ -20,7 +20,7 @@ from daigou_cli.core.importers.orders import (
 
 ORDER_COLUMNS = ("订单编号", "买家会员名", "买家应付货款", "买家应付邮费", "总金额", "买家实际支付金额", "订单状态",
                  "收货人姓名", "收货地址", "联系电话", "联系手机", "订单创建时间", "订单付款时间", "退款金额",
-                 "订单关闭原因")
+                 "订单关闭原因", "宝贝总数量")
 ITEM_COLUMNS = ("订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "订单状态", "商家编码")
 LAYOUT = layout(ORDER_COLUMNS, ("订单编号", "订单状态", "订单创建时间"))
 ITEMS = layout(ITEM_COLUMNS, ("订单编号", "价格", "购买数量"))
@@ -30,6 +30,11 @@ CURRENCY = "CNY"
 # 订单状态 (punctuation and spaces ignored) -> paid?; 交易关闭 is a cancelled order.
 STATUSES = {"等待买家付款": False, "买家已付款等待卖家发货": True, "卖家部分发货": True,
             "卖家已发货等待买家确认": True, "交易成功": True, "交易关闭": None}
+# A 订单编号 that Excel saved as it shows it (3.91512E+18, 3,91512E18): the last digits are gone,
+# so different orders look alike and would be joined or merged.
+ROUNDED = re.compile(r"\d+(?:[.,]\d+)?E\+?\d+", re.I)
+# What tells two rows of one order's items apart, to catch an export pasted in twice.
+ITEM_KEY = ("标题", "价格", "购买数量", "商家编码", "外部系统编号", "商品属性")
 
 
 def read(file: str, encoding: str | None = None, items: str | None = None, **_) -> Source:
@@ -48,6 +53,8 @@ def status_key(text: str | None) -> str:
 
 def records(orders: Table, goods: Table, context: Context):
     cells, item_cells = Cells(orders, BEIJING), Cells(goods, BEIJING)
+    _whole_numbers(cells)
+    _whole_numbers(item_cells)
     by_order: dict[str, list] = {}
     for row in goods.rows:
         by_order.setdefault(clean(row.values.get("订单编号")), []).append(row)
@@ -56,12 +63,27 @@ def records(orders: Table, goods: Table, context: Context):
         if number not in known:
             where = item_cells.where(rows[0], "订单编号", f"no such order in {orders.source}")
             raise InvalidInput(f"{where}; nothing imported")
-    return build_each(orders, [[row] for row in orders.rows],
-                      lambda rows: order(cells, item_cells, rows[0], by_order, context))
+    # Rows sharing an 订单编号 stay together so that both are refused (and both rejected).
+    return build_each(orders, group_rows(orders, lambda row: clean(row.values.get("订单编号"))),
+                      lambda rows: order(cells, item_cells, rows, by_order, context))
 
 
-def order(cells: Cells, item_cells: Cells, row, by_order: dict, context: Context) -> Order:
-    number = cells.required(row, "订单编号")
+def _whole_numbers(cells: Cells) -> None:
+    """A rounded 订单编号 refuses the whole import: the file went through Excel, so it cannot
+    be joined to the other one, and any of its numbers may be wrong."""
+    for row in cells.table.rows:
+        number = clean(row.values.get("订单编号"))
+        if number and ROUNDED.fullmatch(number):
+            where = cells.where(row, "订单编号", f"a number Excel has rounded ({number}); export the file "
+                                                  "again without opening it in Excel")
+            raise InvalidInput(f"{where}; nothing imported")
+
+
+def order(cells: Cells, item_cells: Cells, rows: list, by_order: dict, context: Context) -> Order:
+    row, number = rows[0], cells.required(rows[0], "订单编号")
+    if len(rows) > 1:
+        raise cells.fail(rows[1], "订单编号", f"also the order number on line {row.line}; the 订单报表 has "
+                                            "one row per order")
     status = cells.required(row, "订单状态")
     if status_key(status) not in STATUSES:
         raise cells.fail(row, "订单状态", "not a Taobao order status (" + ", ".join(
@@ -70,7 +92,8 @@ def order(cells: Cells, item_cells: Cells, row, by_order: dict, context: Context
     if not by_order.get(number):
         raise cells.fail(row, "订单编号", f"no items for this order in {item_cells.table.source}")
     items = _items(item_cells, by_order[number])
-    net = _goods(cells, row, items, item_cells.table.source)
+    confirmed = _units(cells, row, item_cells, by_order[number], items)
+    net = _goods(cells, row, items, item_cells.table.source, confirmed)
     paid_at = cells.time(row, "订单付款时间")
     closed = paid is None
     received = net if paid or (closed and paid_at) else 0
@@ -103,13 +126,42 @@ def _items(item_cells: Cells, rows) -> list[list]:
     return items
 
 
-def _goods(cells: Cells, row, items: list[list], items_source: str) -> int:
+def _units(cells: Cells, row, item_cells: Cells, item_rows: list, items: list[list]) -> bool:
+    """Whether 宝贝总数量 confirms the items' 购买数量 (a wrong 购买数量, or items listed twice,
+    would otherwise pass for a shop discount)."""
+    if cells.text(row, "宝贝总数量") is None:
+        _no_repeats(item_cells, item_rows)
+        return False
+    expected, units = cells.qty(row, "宝贝总数量"), sum(qty for _, qty, *_ in items)
+    if units != expected:
+        lines = ", ".join(str(item.line) for item in item_rows)
+        raise cells.fail(row, "宝贝总数量", f"the 购买数量 of its items in {item_cells.table.source} "
+                                         f"(line{'s' if len(item_rows) > 1 else ''} {lines}) come to {units}")
+    return True
+
+
+def _no_repeats(item_cells: Cells, item_rows: list) -> None:
+    """With no 宝贝总数量 to count against, an item row repeated exactly is an export pasted in
+    twice rather than a second purchase: Taobao gives an item one row with its 购买数量."""
+    seen: dict[tuple, int] = {}
+    for item in item_rows:
+        first = seen.setdefault(tuple(item.values.get(c) for c in ITEM_KEY), item.line)
+        if first != item.line:
+            raise item_cells.fail(item, "标题", f"the same item as line {first}, twice in one order "
+                                               "(two exports pasted together?)")
+
+
+def _goods(cells: Cells, row, items: list[list], items_source: str, confirmed: bool) -> int:
     """What the goods came to: 买家应付货款 (checked against the items and 总金额), a shop
-    discount below the items' prices spread over them; else the items at their prices."""
+    discount below the items' prices spread over them; else the items at their prices. More
+    than half off is more likely a wrong 购买数量 or 价格, unless 宝贝总数量 confirms the units."""
     gross = sum(qty * price for _, qty, price, *_ in items)
     goods = cells.amount(row, "买家应付货款", CURRENCY)
     if goods is not None and goods > gross:
         raise cells.fail(row, "买家应付货款", f"the items in {items_source} come to {show_amount(gross, CURRENCY)}")
+    if goods is not None and 2 * goods < gross and not confirmed:
+        raise cells.fail(row, "买家应付货款", f"the items in {items_source} come to {show_amount(gross, CURRENCY)}, "
+                                         "more than twice as much (check their 购买数量 and 价格)")
     postage, total = cells.amount(row, "买家应付邮费", CURRENCY), cells.amount(row, "总金额", CURRENCY)
     if None not in (goods, postage, total) and total != goods + postage:
         raise cells.fail(row, "总金额", f"买家应付货款 {show_amount(goods, CURRENCY)} + 买家应付邮费 "
