@@ -103,8 +103,21 @@ def test_shipping_cost_is_recorded_in_base_currency(store):
 
 def test_ship_unpaid_with_allow_unpaid(store):
     order = new_order(store, "wxm_88 POCKY:2 --at 2026-10-03")
-    store.run(f"ship {order} --carrier SF --tracking SF5 --allow-unpaid --at 2026-10-04")
+    result = store.run(f"ship {order} --carrier SF --tracking SF5 --allow-unpaid --at 2026-10-04")
     assert state(store, order) == "shipped"
+    assert result.stderr == ""
+
+
+def test_an_unpaid_order_ships_with_a_note_by_default(store):
+    order = new_order(store, "wxm_88 POCKY:2 --at 2026-10-03")
+    store.run(f"order pay {order} 10")
+    result = store.run(f"ship {order} --carrier SF --tracking SF5 --at 2026-10-04")
+    assert result.stdout.startswith(f"shipped 2 units of order {order} from ")
+    assert result.stderr.splitlines() == [
+        f"note: order {order}: 20.00 CNY still due (shipped anyway; config set unpaid_shipping refuse "
+        "to stop such parcels)"]
+    assert state(store, order) == "shipped"
+    assert store.json(f"order show {order} --format json")["balance_due"] == 20.0
 
 
 # ----------------------------------------------------------------- refusals write nothing
@@ -135,7 +148,8 @@ def test_refuses_more_than_reserved(store):
     assert message == "daigou: LINE 'SHI-50:3': only 2 SHI-50 reserved; 2 still back-ordered"
 
 
-def test_refuses_unpaid_order(store):
+def test_refuses_unpaid_order_when_config_says_so(store):
+    store.run("config set unpaid_shipping refuse")
     order = new_order(store, "wxm_88 POCKY:2 --at 2026-10-03")
     store.run(f"order pay {order} 10")
     message = refused(store, f"ship {order} --carrier SF --tracking SF5")

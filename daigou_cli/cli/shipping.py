@@ -1,5 +1,6 @@
 """`daigou ship`, `shipment`, `carrier`, `return`, `warranty`: parcels out, tracking, goods back."""
 
+import sys
 from typing import List, Optional
 
 import typer
@@ -45,12 +46,19 @@ def ship(
     force: bool = typer.Option(False, "--force", help="Ship although the declared value is over customs_limit."),
     at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
-    """Ship reserved units in one parcel (partial shipments allowed); refused over customs_limit."""
+    """Ship reserved units in one parcel (partial shipments allowed); refused over customs_limit.
+
+    With a balance still due it ships and says so in a note on stderr (config
+    unpaid_shipping refuse: exit 4 unless --allow-unpaid).
+    """
     from daigou_cli.core import shipping
 
     with writing(db, fmt) as ledger:
         r = shipping.ship(ledger.conn, order, lines or [], carrier, tracking, ledger.at(at), cost, weight,
                           insured, source, service, allow_unpaid, force)
+    if r["unpaid"]:
+        print(f"note: {r['unpaid']} (shipped anyway; config set unpaid_shipping refuse to stop such parcels)",
+              file=sys.stderr)
     done(ledger, r, f"shipped {r['units']} units of order {r['order_id']} from {r['from']} by {r['carrier']} "
          f"{r['tracking']} ({r['state']}, declared {r['declared']} {r['currency']}) (entry {r['id']})", fmt, quiet)
 

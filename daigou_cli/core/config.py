@@ -12,6 +12,7 @@ DEFAULTS = {
     "sla_hours": "24",
     "business_hours": "",
     "customs_limit": "5000",
+    "unpaid_shipping": "warn",
     "stale_shipment_days": "7",
     "expiring_days": "30",
     "backorder_alert_days": "3",
@@ -34,6 +35,7 @@ HELP = {
     "sla_hours": "hours within which a customer message needs a reply",
     "business_hours": "HH:MM-HH:MM when the SLA clock runs, every day (empty: around the clock)",
     "customs_limit": "declared value per parcel (base currency) before customs trouble",
+    "unpaid_shipping": "ship an order with a balance due: warn (a note) or refuse (unless --allow-unpaid)",
     "stale_shipment_days": "days without a tracking event before a shipment is late",
     "expiring_days": "days ahead that check and stock lots treat as expiring",
     "backorder_alert_days": "days a back-ordered order may wait before check alerts",
@@ -110,6 +112,9 @@ def validate(conn: sqlite3.Connection, key: str, value: str) -> str:
                 raise ValueError
         except ValueError:
             raise InvalidInput(f"event_uplift_cap: {value!r} must be a number ≥ 1") from None
+    elif key == "unpaid_shipping":
+        if value not in ("warn", "refuse"):
+            raise InvalidInput("unpaid_shipping: must be warn or refuse")
     elif key == "language":
         if value not in ("zh-CN", "en"):
             raise InvalidInput("language: must be zh-CN or en")

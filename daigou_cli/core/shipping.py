@@ -113,9 +113,12 @@ def ship(conn: sqlite3.Connection, ref, lines: list[str], carrier: str, tracking
     if summary["state"] == "cancelled":
         raise Refused(f"order {order['id']}: cancelled; nothing ships")
     base = config.get(conn, "base_currency")
+    unpaid = None
     if summary["balance_due"] > 0 and not allow_unpaid:
-        raise Refused(f"order {order['id']}: {money.format_amount(summary['balance_due'], order['currency'])} "
-                      f"{order['currency']} still due; take payment first or ship with --allow-unpaid")
+        unpaid = (f"order {order['id']}: {money.format_amount(summary['balance_due'], order['currency'])} "
+                  f"{order['currency']} still due")
+        if config.get(conn, "unpaid_shipping") == "refuse":
+            raise Refused(f"{unpaid}; take payment first or ship with --allow-unpaid")
     code = (carrier or "").strip().upper()
     if not code:
         raise InvalidInput("--carrier: must not be empty")
@@ -162,7 +165,7 @@ def ship(conn: sqlite3.Connection, ref, lines: list[str], carrier: str, tracking
             "lines": [{"sku": p["sku"], "qty": p["qty"]} for p in picked],
             "declared": money.to_decimal(declared, base), "cost": money.to_decimal(cost_minor, base),
             "currency": base, "weight": None if grams is None else grams / 1000,
-            "state": after["state"], "at": clock.from_db(at)}
+            "state": after["state"], "at": clock.from_db(at), "unpaid": unpaid}
 
 
 def _weight(conn, picked: list[dict]) -> int | None:
