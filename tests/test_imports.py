@@ -43,6 +43,12 @@ def test_product_import_from_stdin_writes_exactly_the_rows(daigou):
     ]
 
 
+def test_product_import_at_dates_the_new_products(daigou):
+    daigou.run("product import - --at 2026-09-01T10:00", input=PRODUCTS)
+    assert set(daigou.sql("SELECT created_at FROM products")) == {("2026-09-01T02:00:00Z",)}
+    assert daigou.run("product import - --at 2026-13-01", input=PRODUCTS, code=3).stderr.startswith("daigou: --at:")
+
+
 def test_headers_match_trimmed_in_any_case_and_order_with_extra_columns(daigou):
     text = " Name ,NOTES, SKU ,Price\n白色恋人 12枚,机场买,SHIROI-12,98\n"
     daigou.run("product import -", input=text)

@@ -190,3 +190,22 @@ def test_the_example_file_fits_the_demo(tmp_path, daigou):
     assert out.strip().endswith("(4 recorded, 1 duplicate)")
     rows = list(csv.DictReader(io.StringIO(daigou.run(f"--db {ledger} shipment list --format csv").stdout)))
     assert {r["tracking"]: r["status"] for r in rows}["SF1400011122"] == "out_for_delivery"
+
+
+def test_at_gives_the_time_of_rows_without_one(parcels):
+    text = "tracking,status,time\nSF100,in_transit,2026-11-02 08:00\nEE200,delivered,\n"
+    parcels.run("shipment import - --at 2026-11-05T09:30", input=text)
+    assert events(parcels) == [("SF100", "in_transit", "2026-11-02T00:00:00Z", None),
+                               ("EE200", "delivered", "2026-11-05T01:30:00Z", None)]
+
+
+def test_without_at_a_row_without_a_time_is_refused(parcels):
+    result = parcels.run("shipment import -", input="tracking,status,time\nEE200,delivered,\n", code=3)
+    assert result.stderr.strip() == "daigou: stdin line 2, column time: value '': required; nothing imported"
+    assert events(parcels) == []
+
+
+def test_at_before_the_parcel_left_is_named(parcels):
+    result = parcels.run("shipment import - --at 2026-10-01", input="tracking,status\nEE200,delivered\n", code=3)
+    assert result.stderr.strip() == ("daigou: stdin line 2: time: --at is before EE200 was shipped "
+                                     "(2026-11-01 10:00); nothing imported")

@@ -177,16 +177,18 @@ def product_import(
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report what would be imported; write nothing."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the good rows; bad rows go, with their reason, to the reject file."),
     reject_file: Optional[str] = typer.Option(None, "--reject-file", metavar="PATH", help="Default: FILE.rejects.csv beside FILE (./rejects.csv for stdin)."),
-    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Add products from a CSV file or stdin: all rows or none (sku and name required).
 
     Headers match after trimming, in any case and order; extra columns are ignored.
-    UTF-8 (with or without BOM) and GBK/GB18030 are detected. -q prints the count.
+    UTF-8 (with or without BOM) and GBK/GB18030 are detected. New products are added as of
+    --at (default now). -q prints the count.
     """
     from daigou_cli.cli.importing import import_csv
     from daigou_cli.core.importers import products
 
-    import_csv(file, products.LAYOUT, lambda ledger, table, **o: products.load(ledger.conn, table, update, **o),
+    import_csv(file, products.LAYOUT,
+               lambda ledger, table, **o: products.load(ledger.conn, table, update, ledger.at(at) if at else None, **o),
                db=db, fmt=fmt, quiet=quiet, encoding=encoding, dry_run=dry_run, skip_invalid=skip_invalid,
                reject_file=reject_file, noun="product")

@@ -188,12 +188,12 @@ def shipment_import(
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report what would be imported; write nothing."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the good rows; bad rows go, with their reason, to the reject file."),
     reject_file: Optional[str] = typer.Option(None, "--reject-file", metavar="PATH", help="Default: FILE.rejects.csv beside FILE (./rejects.csv for stdin)."),
-    db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
+    at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Record tracking events from a CSV file or stdin: all rows or none.
 
     Columns tracking, status and time are required (time may be headed at, date or
-    checkpoint_time), note is optional; headers match after trimming, in any case and order,
+    checkpoint_time; with --at, rows without a time happen then), note is optional; headers match after trimming, in any case and order,
     and extra columns are ignored. Statuses are ours (in_transit, customs, delivered ...) or
     AfterShip/17TRACK names (InTransit, InTransit_CustomsProcessing, DeliveryFailure,
     Exception_Lost ...). Times without an offset are in the business time zone. An event
@@ -205,7 +205,7 @@ def shipment_import(
     from daigou_cli.core.importers import tracking
 
     def load(ledger, table, **options):
-        return tracking.load(ledger.conn, table, **options)
+        return tracking.load(ledger.conn, table, ledger.at(at) if at else None, **options)
 
-    import_csv(file, tracking.LAYOUT, load, db=db, fmt=fmt, quiet=quiet, encoding=encoding, dry_run=dry_run,
+    import_csv(file, tracking.layout(at is not None), load, db=db, fmt=fmt, quiet=quiet, encoding=encoding, dry_run=dry_run,
                skip_invalid=skip_invalid, reject_file=reject_file, noun="event")

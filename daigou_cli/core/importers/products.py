@@ -14,7 +14,7 @@ LAYOUT = Layout("products", ("sku", *FIELDS), required=("sku", "name"),
                 actions=("added", "updated"))
 
 
-def writer(update: bool = False):
+def writer(update: bool = False, at: str | None = None):
     seen: dict[str, int] = {}
 
     def write(conn: sqlite3.Connection, record: Record) -> dict:
@@ -29,7 +29,7 @@ def writer(update: bool = False):
             product = catalog.edit_product(conn, existing[0], fields)
             action = "updated"
         else:
-            product = catalog.add_product(conn, sku, fields)
+            product = catalog.add_product(conn, sku, fields, at)
             action = "added"
         seen[sku.upper()] = record.line
         return {"id": product["sku"], "action": action, "sku": product["sku"], "name": product["name"]}
@@ -37,6 +37,8 @@ def writer(update: bool = False):
     return write
 
 
-def load(conn: sqlite3.Connection, table: Table, update: bool = False, **options) -> Result:
-    """Import a parsed products file; options as for common.run."""
-    return run(conn, table, writer(update), **options)
+def load(conn: sqlite3.Connection, table: Table, update: bool = False, at: str | None = None,
+         **options) -> Result:
+    """Import a parsed products file (new products added at `at`, default now); options as for
+    common.run."""
+    return run(conn, table, writer(update, at), **options)

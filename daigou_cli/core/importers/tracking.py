@@ -3,6 +3,7 @@ row, through shipping.record_event. Status names may be ours or AfterShip/17TRAC
 are read in the business time zone; the same parcel, status and time twice is one event."""
 
 import sqlite3
+from dataclasses import replace
 
 from daigou_cli.core import clock, config, shipping
 from daigou_cli.core.errors import InvalidInput
@@ -21,7 +22,12 @@ LAYOUT = Layout("events", ("tracking", "status", "time", "note"), required=("tra
                 actions=("recorded", "duplicate"), aliases=ALIASES)
 
 
-def writer(conn: sqlite3.Connection):
+def layout(default_time: bool) -> Layout:
+    """With a default time (--at), a row (or the whole file) may leave the time out."""
+    return replace(LAYOUT, required=("tracking", "status")) if default_time else LAYOUT
+
+
+def writer(conn: sqlite3.Connection, default_at: str | None = None):
     tz = config.get(conn, "timezone")
 
     def write(conn: sqlite3.Connection, record: Record) -> dict:
@@ -33,16 +39,18 @@ def writer(conn: sqlite3.Connection):
             raise InvalidInput(f"tracking: {v['tracking']!r} is not a parcel in the ledger "
                                "(see daigou shipment list)") from None
         status = shipping.normalize_status(v["status"], "status")
-        when = clock.parse_at(v["time"], tz, "time")
+        when = clock.parse_at(v["time"], tz, "time") if v.get("time") else default_at
         if when < parcel["at"]:
             shipped = clock.from_db(parcel["at"]).astimezone(clock.zone(tz)).strftime("%Y-%m-%d %H:%M")
-            raise InvalidInput(f"time: {v['time']!r} is before {parcel['tracking']} was shipped ({shipped})")
+            told = repr(v["time"]) if v.get("time") else "--at"
+            raise InvalidInput(f"time: {told} is before {parcel['tracking']} was shipped ({shipped})")
         event = shipping.record_event(conn, parcel["tracking"], status, when, v.get("note"), "tracking")
         return event | {"action": "duplicate" if event["duplicate"] else "recorded"}
 
     return write
 
 
-def load(conn: sqlite3.Connection, table: Table, **options) -> Result:
-    """Import a parsed tracking-events file; options as for common.run."""
-    return run(conn, table, writer(conn), **options)
+def load(conn: sqlite3.Connection, table: Table, default_at: str | None = None, **options) -> Result:
+    """Import a parsed tracking-events file (rows without a time at `default_at`, given only
+    with the layout that allows it); options as for common.run."""
+    return run(conn, table, writer(conn, default_at), **options)
