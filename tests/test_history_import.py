@@ -117,3 +117,22 @@ def test_sales_history_is_append_only(shop):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             shop.sql(statement)
     assert [r[2] for r in rows(shop)] == [3, 10, 1]
+
+
+@pytest.mark.parametrize("line, message", [
+    ('2025-10-03,SHI-50,1,"1,99",', "stdin line 5, column revenue: value '1,99': is not an amount "
+                                    "(use a dot for decimals: 1.99); nothing imported"),
+    ('2025-10-03,SHI-50,1,"1,0,78",', "stdin line 5, column revenue: value '1,0,78': is not an amount "
+                                      "(a comma only separates thousands, as in 1,078.00); nothing imported"),
+    ('2025-10-03,SHI-50,"1,5",,', "stdin line 5, column qty: value '1,5': is not a whole number of units ≥ 0 "
+                                  "(returns are not sales history); nothing imported"),
+])
+def test_a_comma_that_is_not_a_thousands_separator_writes_nothing(shop, line, message):
+    result = shop.run("history import -", input=GOOD + line + "\n", code=3)
+    assert result.stderr.splitlines() == [f"daigou: {message}"]
+    assert shop.sql("SELECT count(*) FROM sales_history") == [(0,)]
+
+
+def test_thousands_grouping_in_qty_and_revenue_is_exact(shop):
+    shop.run("history import -", input=HEADER + '2025-10-03,POCKY,"1,200","18,000.50",\n')
+    assert rows(shop) == [("2025-10-03", "POCKY", 1200, 1800050, "CNY", None)]

@@ -225,3 +225,50 @@ def test_parse_qty_negative_only_when_allowed():
 def test_parse_qty_round_trip(qty):
     assert parse_qty(str(qty)) == qty
     assert parse_qty(f"{qty:,}") == qty
+
+
+# ----------------------------------------------------------------- commas and currency signs
+
+@pytest.mark.parametrize("text, currency, minor", [
+    ("1,078.00", "CNY", 107800), ("1,078", "CNY", 107800), ("12,345,678", "JPY", 12345678),
+    ("-1,078.50", "CNY", -107850), ("¥199", "CNY", 19900), ("￥199", "JPY", 199), ("€1,000.5", "EUR", 100050),
+    ("$5", "HKD", 500), ("£5", "GBP", 500), ("₩35,000", "KRW", 35000),
+])
+def test_a_comma_that_groups_thousands_and_the_currencys_own_sign_are_read(text, currency, minor):
+    assert parse_amount(text, currency, allow_negative=True) == minor
+
+
+@pytest.mark.parametrize("text, message", [
+    ("199,00", "--cost: '199,00' is not an amount (use a dot for decimals: 199.00)"),
+    ("29,8", "--cost: '29,8' is not an amount (use a dot for decimals: 29.8)"),
+    ("1.234,56", "--cost: '1.234,56' is not an amount (use a dot for decimals: 1234.56)"),
+    ("¥1,99", "--cost: '¥1,99' is not an amount (use a dot for decimals: 1.99)"),
+    ("1,0,78", "--cost: '1,0,78' is not an amount (a comma only separates thousands, as in 1,078.00)"),
+    ("1,0000", "--cost: '1,0000' is not an amount (a comma only separates thousands, as in 1,078.00)"),
+    ("12,34,567", "--cost: '12,34,567' is not an amount (a comma only separates thousands, as in 1,078.00)"),
+    ("1234,567", "--cost: '1234,567' is not an amount (a comma only separates thousands, as in 1,078.00)"),
+    (",5", "--cost: ',5' is not an amount (a comma only separates thousands, as in 1,078.00)"),
+    ("1,000,", "--cost: '1,000,' is not an amount (a comma only separates thousands, as in 1,078.00)"),
+    ("1.000,000", "--cost: '1.000,000' is not an amount (a comma only separates thousands, as in 1,078.00)"),
+])
+def test_any_other_comma_is_refused_not_read_as_thousands(text, message):
+    with pytest.raises(InvalidInput) as err:
+        parse_amount(text, "CNY", "--cost")
+    assert err.value.message == message
+
+
+@pytest.mark.parametrize("text, currency, sign", [
+    ("$680.00", "CNY", "$"), ("¥680", "USD", "¥"), ("￥680", "KRW", "￥"), ("€5", "USD", "€"), ("£5", "EUR", "£"),
+    ("₩5", "JPY", "₩"), ("-$5", "CNY", "$"),
+])
+def test_a_currency_sign_that_is_not_the_currencys_is_refused(text, currency, sign):
+    with pytest.raises(InvalidInput) as err:
+        parse_amount(text, currency, "price", allow_negative=True)
+    assert err.value.message == f"price: {text!r} is a {sign} amount, but the currency is {currency}"
+
+
+@pytest.mark.parametrize("text", ["1,0,00", "1,5", "10,00", "1,0000", ",1"])
+def test_parse_qty_refuses_a_comma_that_does_not_group_thousands(text):
+    with pytest.raises(InvalidInput) as err:
+        parse_qty(text, "QTY")
+    assert err.value.message == f"QTY: {text!r} is not a whole number"

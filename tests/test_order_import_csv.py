@@ -146,3 +146,54 @@ def test_payment_columns_that_do_not_add_up_are_refused(shop):
     assert stderr_lines(result) == ["daigou: stdin line 2, column paid: value '31': more than the order total "
                                     "30.00 CNY; nothing imported"]
     assert payments(shop, "WX-7") == []
+
+
+EMPTY_PRICE = ("order_id,date,customer,sku,qty,price\n"
+               "WX-P1,2026-11-20,小林,ANESSA-60,1,\n"
+               "WX-P2,2026-11-20,小林,ANESSA-60,1,199\n")
+
+
+@pytest.mark.parametrize("options", ["", "--create-products"])
+def test_an_empty_price_is_a_bad_row_not_a_crash(shop, options):
+    before = counts(shop)
+    result = shop.run(f"order import - --from csv {options}", input=EMPTY_PRICE, code=3)
+    assert stderr_lines(result) == ["daigou: stdin line 2, column price: value '': required; nothing imported"]
+    assert counts(shop) == before
+
+
+def test_an_empty_price_on_a_dry_run_is_listed(shop):
+    before = counts(shop)
+    result = shop.run("order import - --from csv --dry-run", input=EMPTY_PRICE, code=3)
+    assert stderr_lines(result) == ["stdin line 2, column price: value '': required",
+                                    "daigou: stdin: 1 bad order; a real import would write nothing"]
+    assert counts(shop) == before
+
+
+def test_skip_invalid_rejects_the_row_with_an_empty_price_and_imports_the_rest(shop, tmp_path):
+    path = tmp_path / "pe.csv"
+    path.write_text(EMPTY_PRICE, encoding="utf-8")
+    result = shop.run(f"order import {path} --from csv --skip-invalid")
+    assert result.stdout.startswith(f"imported orders from {path}: 1 created, 0 updated, 0 unchanged, 1 rejected")
+    assert [(o["external_id"], o["total"]) for o in orders(shop)] == [("WX-P2", "199.00")]
+    assert (tmp_path / "pe.rejects.csv").read_text(encoding="utf-8").splitlines() == [
+        "reason,line,order_id,date,customer,sku,qty,price",
+        "column price: value '': required,2,WX-P1,2026-11-20,小林,ANESSA-60,1,"]
+
+
+@pytest.mark.parametrize("status", ["paid", "已付款"])
+def test_a_paid_status_with_nothing_paid_is_refused(shop, status):
+    before = counts(shop)
+    text = f"order_id,date,customer,sku,qty,price,paid,status\nWX-8,2026-11-10,Amy,POCKY-CHOCO,2,15,0,{status}\n"
+    result = shop.run("order import - --from csv", input=text, code=3)
+    assert stderr_lines(result) == [f"daigou: stdin line 2, column paid: value '0': the status says '{status}' but "
+                                    "this says nothing was received (leave it empty for the whole total); "
+                                    "nothing imported"]
+    assert counts(shop) == before
+
+
+@pytest.mark.parametrize("paid, state, received", [("", "paid", "30.00"), ("30", "paid", "30.00"),
+                                                   ("10", "deposit_paid", "10.00")])
+def test_a_paid_status_takes_what_the_paid_column_says(shop, paid, state, received):
+    text = f"order_id,date,customer,sku,qty,price,paid,status\nWX-8,2026-11-10,Amy,POCKY-CHOCO,2,15,{paid},paid\n"
+    shop.run("order import - --from csv", input=text)
+    assert [(o["state"], o["paid"]) for o in orders(shop)] == [(state, received)]

@@ -154,3 +154,69 @@ def test_a_newest_first_export_gives_scarce_stock_to_the_oldest_orders(shop):
     assert held == {"#201": ("1", "0"), "#202": ("1", "0"), "#203": ("0", "1")}
     # Order ids follow the time the orders were placed.
     assert shop.sql("SELECT external_id FROM orders ORDER BY id") == [("#201",), ("#202",), ("#203",)]
+
+
+AT = "2026-11-13 10:00:00 +0800"
+
+
+def one_order(status="paid", total="1580.00", price="1580.00", **more):
+    return table(SHOPIFY_HEADER, [first_row("#1007", "lily.chen@example.com", status, total, AT, **more)
+                                  | item("#1007", AT, "1", "SKII-FTE-230", price)])
+
+
+@pytest.mark.parametrize("text, message", [
+    (one_order("partially_paid", **{"Outstanding Balance": "1600.00"}),
+     "line 2, column Outstanding Balance: value '1600.00': more than the order total 1580.00 CNY"),
+    (one_order("partially_refunded", **{"Refunded Amount": "1600.00"}),
+     "line 2, column Refunded Amount: value '1600.00': more than the order total 1580.00 CNY"),
+    (one_order("refunded", **{"Refunded Amount": "1580.01"}),
+     "line 2, column Refunded Amount: value '1580.01': more than the order total 1580.00 CNY"),
+    (one_order(total="abc", Subtotal="1580.00"), "line 2, column Total: value 'abc': not an amount"),
+    (one_order(price=""), "line 2, column Lineitem price: value '': required"),
+    (one_order(price="$1580.00"),
+     "line 2, column Lineitem price: value '$1580.00': a $ amount, but the currency is CNY"),
+])
+def test_money_cells_that_cannot_be_right_write_nothing(shop, text, message):
+    before = counts(shop)
+    result = shop.run("order import - --from shopify", input=text, code=3)
+    assert stderr_lines(result) == [f"daigou: stdin {message}; nothing imported"]
+    assert counts(shop) == before
+
+
+@pytest.mark.parametrize("price", ["¥1580.00", "￥1580.00", "1,580.00"])
+def test_a_price_in_the_orders_own_sign_or_with_thousands_is_exact(shop, price):
+    shop.run("order import - --from shopify", input=one_order(price=price))
+    assert lines(shop, "#1007") == [("SKII-FTE-230", 1, 158000)]
+    assert payments(shop, "#1007")[0][0] == 158000
+
+
+def test_a_yen_price_in_a_jpy_order(shop):
+    shop.run("order import - --from shopify", input=one_order(total="30000", price="¥30,000", Subtotal="30000",
+                                                              Currency="JPY"))
+    assert lines(shop, "#1007") == [("SKII-FTE-230", 1, 30000)]
+
+
+def two_lines(**second):
+    return table(SHOPIFY_HEADER, [
+        first_row("#1008", "amy@example.com", "paid", "1095.00", AT)
+        | item("#1008", AT, "1", "SHISEIDO-UB-50", "680.00"),
+        item("#1008", AT, "1", "ANESSA-60", "415.00", **second)])
+
+
+@pytest.mark.parametrize("second, column, value, first", [
+    ({"Financial Status": "pending"}, "Financial Status", "pending", "paid"),
+    ({"Currency": "USD"}, "Currency", "USD", "CNY"),
+    ({"Total": "415.00"}, "Total", "415.00", "1095.00"),
+])
+def test_an_order_cell_a_later_row_contradicts_writes_nothing(shop, second, column, value, first):
+    before = counts(shop)
+    result = shop.run("order import - --from shopify", input=two_lines(**second), code=3)
+    assert stderr_lines(result) == [f"daigou: stdin line 3, column {column}: value '{value}': line 2 of the same "
+                                    f"order says '{first}'; nothing imported"]
+    assert counts(shop) == before
+
+
+def test_a_later_row_may_repeat_the_order_cells(shop):
+    shop.run("order import - --from shopify",
+             input=two_lines(**{"Financial Status": "paid", "Currency": "CNY", "Total": "1095.00"}))
+    assert [(o["state"], o["total"], o["paid"]) for o in orders(shop)] == [("paid", "1095.00", "1095.00")]

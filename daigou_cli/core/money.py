@@ -17,6 +17,12 @@ EXPONENTS = {
 MAX_MINOR = 10**13  # ten trillion minor units: far beyond any real order, well inside int64
 MAX_QTY = 1_000_000
 _AMOUNT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# A comma only ever groups thousands (1,078.00); '199,00' is a decimal comma, not 19900.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?[\d.]*\d,\d{1,2}$")
+# What a currency sign can mean: '$680.00' in a CNY order is a mistake, not 680 yuan.
+SIGNS = {"¥": ("CNY", "JPY"), "￥": ("CNY", "JPY"), "€": ("EUR",), "£": ("GBP",), "₩": ("KRW",),
+         "$": ("USD", "HKD", "TWD", "MOP", "SGD", "AUD", "NZD", "CAD")}
 
 
 def currency_code(text: str | None, field: str = "currency") -> str:
@@ -31,10 +37,14 @@ def exponent(currency: str) -> int:
 
 
 def parse_amount(text, currency: str, field: str = "amount", allow_negative: bool = False) -> int:
-    """'4,200' JPY -> 4200; '12.5' CNY -> 1250. Refuses more decimals than the currency has."""
-    raw = str(text).strip().replace(",", "").replace("_", "")
-    for sym in ("¥", "￥", "$", "€", "£", "₩"):
-        raw = raw.replace(sym, "")
+    """'4,200' JPY -> 4200; '12.5' CNY -> 1250. Refuses more decimals than the currency has,
+    a comma that is not a thousands separator and a currency sign that is not `currency`'s."""
+    raw = str(text).strip().replace("_", "")
+    for sign, meant in SIGNS.items():
+        if sign in raw and currency not in meant:
+            raise InvalidInput(f"{field}: {text!r} is a {sign} amount, but the currency is {currency}")
+        raw = raw.replace(sign, "")
+    raw = ungrouped(raw, field, text)
     if not _AMOUNT.match(raw):
         raise InvalidInput(f"{field}: {text!r} is not an amount")
     value = Decimal(raw)
@@ -49,6 +59,23 @@ def parse_amount(text, currency: str, field: str = "amount", allow_negative: boo
     if abs(minor) >= MAX_MINOR:
         raise InvalidInput(f"{field}: {text!r} is too large")
     return minor
+
+
+def drop_grouping(raw: str) -> str:
+    """'12,345' -> '12345'; text with any other comma is left as it is, for the caller to refuse."""
+    return raw.replace(",", "") if _GROUPED.match(raw) else raw
+
+
+def ungrouped(raw: str, field: str, text) -> str:
+    """'1,078.00' -> '1078.00'; any other comma is refused, with the likely fix when it looks
+    like a decimal comma ('29,80' -> 29.80)."""
+    raw = drop_grouping(raw)
+    if "," not in raw:
+        return raw
+    if _DECIMAL_COMMA.match(raw):
+        dotted = raw.replace(".", "").replace(",", ".")
+        raise InvalidInput(f"{field}: {text!r} is not an amount (use a dot for decimals: {dotted})")
+    raise InvalidInput(f"{field}: {text!r} is not an amount (a comma only separates thousands, as in 1,078.00)")
 
 
 def to_decimal(minor: int | None, currency: str) -> Decimal | None:
@@ -88,7 +115,7 @@ def convert(minor: int, currency: str, rate: Decimal, base: str) -> int:
 
 def parse_qty(text, field: str = "quantity", allow_negative: bool = False) -> int:
     """A whole number of units; zero is never a quantity."""
-    raw = str(text).strip().replace(",", "")
+    raw = drop_grouping(str(text).strip())
     if not re.fullmatch(r"[+-]?\d+", raw):
         raise InvalidInput(f"{field}: {text!r} is not a whole number")
     qty = int(raw)

@@ -47,6 +47,8 @@ PART_PAID = {"deposit_paid", "partially_paid", "deposit", "定金", "已付定�
 CANCELLED = {"cancelled", "canceled", "closed", "voided", "已取消", "取消", "交易关闭"}
 REFUNDED = {"refunded", "已退款", "退款"}
 PART_REFUNDED = {"partially_refunded", "部分退款"}
+# Of the paid statuses, those about the money itself; shipped etc. may be shipped unpaid.
+SAYS_PAID = {"paid", "已付款", "已付"}
 
 
 def read_mapping(file: str) -> dict[str, str]:
@@ -88,10 +90,12 @@ def records(table, context: Context):
     return build_each(table, groups, lambda rows: order(cells, rows, context))
 
 
-def _same_order_fields(cells: Cells, rows) -> None:
+def same_order_fields(cells: Cells, rows, columns=ORDER_FIELDS) -> None:
+    """An order-level cell repeated on a later row of the order must say the same thing;
+    an empty one is fine (the first row says it)."""
     first = rows[0]
     for row in rows[1:]:
-        for column in ORDER_FIELDS:
+        for column in columns:
             value, expected = cells.text(row, column), cells.text(first, column)
             if value is not None and expected is not None and value != expected:
                 raise cells.fail(row, column, f"line {first.line} of the same order says {expected!r}")
@@ -104,11 +108,11 @@ def order(cells: Cells, rows, context: Context) -> Order:
     if key is None:
         raise cells.fail(first, id_column, "required")
     channel, number = key
-    _same_order_fields(cells, rows)
+    same_order_fields(cells, rows)
     cur = cells.currency(first, "currency", context.base)
     items = []
     for row in rows:
-        qty, price = cells.qty(row, "qty"), cells.amount(row, "price", cur)
+        qty, price = cells.qty(row, "qty"), required_amount(cells, row, "price", cur)
         line_total = cells.amount(row, "line_total", cur)
         if line_total is not None and line_total != qty * price:
             raise cells.fail(row, "line_total", f"qty × price is {show_amount(qty * price, cur)}")
@@ -130,6 +134,12 @@ def order(cells: Cells, rows, context: Context) -> Order:
         priority=cells.text(first, "priority"), due=cells.text(first, "due"), ledger_id=ledger_id)
 
 
+def required_amount(cells: Cells, row, column: str, cur: str) -> int:
+    """An amount the row must give: an empty price is a missing price, not a free item."""
+    cells.required(row, column)
+    return cells.amount(row, column, cur)
+
+
 def _money(cells: Cells, row, cur: str, total: int) -> tuple[str | None, int, int, bool]:
     """(status, money in, money back, cancelled) from status, paid (net of refunds, as
     `order list` shows it) and refunded."""
@@ -143,6 +153,9 @@ def _money(cells: Cells, row, cur: str, total: int) -> tuple[str | None, int, in
     if status in PART_PAID | PART_REFUNDED and (paid is None or (status in PART_REFUNDED and back is None)):
         raise cells.fail(row, "status", "needs the paid" + (" and refunded columns" if status in PART_REFUNDED
                                                              else " column"))
+    if status in SAYS_PAID and money_in == 0 and total > 0:
+        raise cells.fail(row, "paid", f"the status says {cells.text(row, 'status')!r} but this says nothing was "
+                                      "received (leave it empty for the whole total)")
     if status in PAID | REFUNDED:
         received = total if money_in is None else money_in
     else:

@@ -42,7 +42,7 @@ def _date(text: str, today: date) -> str:
 
 
 def _qty(text: str) -> int:
-    raw = text.replace(",", "")
+    raw = money.drop_grouping(text)
     if not _QTY.match(raw):
         raise ValueError("is not a whole number of units ≥ 0 (returns are not sales history)")
     qty = int(raw.split(".")[0])

@@ -1,9 +1,11 @@
 """Shopify "Export orders" CSV: one row per line item, all rows of an order sharing `Name`
 (#1001, the external id). Order fields (Financial Status, Total, Currency, addresses) are
-filled on the first row only, so they are read from there."""
+filled on the first row only, so they are read from there; a later row that fills one must
+agree with the first."""
 
 from daigou_cli.core.importers.cells import Cells, build_each, group_rows, require_columns
 from daigou_cli.core.importers.common import Table, read_table
+from daigou_cli.core.importers.generic import required_amount, same_order_fields
 from daigou_cli.core.importers.orders import (
     Buyer,
     Context,
@@ -28,6 +30,9 @@ CHANNEL = "shopify"
 # Financial Status -> paid in full?; voided is a cancelled authorisation.
 PAID = {"paid": True, "partially_refunded": True, "refunded": True, "partially_paid": False,
         "pending": False, "authorized": False, "voided": False, "expired": False, "unpaid": False}
+ORDER_FIELDS = ("email", "financial_status", "paid_at", "currency", "subtotal", "shipping", "taxes", "total",
+                "discount_amount", "created_at", "cancelled_at", "payment_method", "refunded_amount",
+                "outstanding_balance")
 
 
 def read(file: str, encoding: str | None = None, **_) -> Source:
@@ -44,13 +49,14 @@ def records(table: Table, context: Context):
 
 def order(cells: Cells, rows, context: Context) -> Order:
     first = rows[0]
+    same_order_fields(cells, rows, ORDER_FIELDS)
     cur = cells.currency(first, "currency", context.base)
     status = (cells.required(first, "financial_status")).lower().replace(" ", "_")
     if status not in PAID:
         raise cells.fail(first, "financial_status", f"not a Shopify financial status ({', '.join(PAID)})")
     items, gross = [], 0
     for row in rows:
-        qty, price = cells.qty(row, "lineitem_quantity"), cells.amount(row, "lineitem_price", cur)
+        qty, price = cells.qty(row, "lineitem_quantity"), required_amount(cells, row, "lineitem_price", cur)
         sku = cells.required(row, "lineitem_sku")
         discount = cells.amount(row, "lineitem_discount", cur) or 0
         if discount > qty * price:
@@ -69,15 +75,7 @@ def order(cells: Cells, rows, context: Context) -> Order:
         raise cells.fail(first, "subtotal", f"the line items come to {show_amount(net, cur)}"
                          + (f" after {show_amount(gross - net, cur)} discount" if net != gross else ""))
     lines = priced_lines([(s, q, q * p - d, t, w) for s, q, p, d, t, w in items])
-    received = net if PAID[status] else 0
-    if status == "partially_paid":
-        outstanding = cells.amount(first, "outstanding_balance", cur)
-        total = cells.amount(first, "total", cur)
-        received = None if outstanding is None or total is None else min(max(total - outstanding, 0), net)
-    refunded = 0
-    if status in ("refunded", "partially_refunded"):
-        given = cells.amount(first, "refunded_amount", cur)
-        refunded = min(given if given is not None else (net if status == "refunded" else 0), net)
+    received, refunded = _payments(cells, first, status, cur, net)
     cancelled_at = cells.time(first, "cancelled_at")
     return Order(
         channel=context.channel or CHANNEL, external_id=cells.required(first, "name"),
@@ -85,6 +83,28 @@ def order(cells: Cells, rows, context: Context) -> Order:
         buyer=_buyer(cells, first), lines=lines, status=status, received=received, refunded=refunded,
         cancelled=cancelled_at is not None or status == "voided", paid_at=cells.time(first, "paid_at"),
         cancelled_at=cancelled_at, method=cells.text(first, "payment_method") or "shopify")
+
+
+def _payments(cells: Cells, row, status: str, cur: str, net: int) -> tuple[int | None, int]:
+    """(money in, money back). Total may add shipping and taxes to the lines, so it bounds what
+    Shopify says is outstanding or refunded; what the ledger records stays within the lines."""
+    total = cells.amount(row, "total", cur)
+    received = net if PAID[status] else 0
+    if status == "partially_paid":
+        outstanding = _within_total(cells, row, "outstanding_balance", cur, total)
+        received = None if outstanding is None or total is None else min(max(total - outstanding, 0), net)
+    refunded = 0
+    if status in ("refunded", "partially_refunded"):
+        given = _within_total(cells, row, "refunded_amount", cur, total)
+        refunded = min(given if given is not None else (net if status == "refunded" else 0), net)
+    return received, refunded
+
+
+def _within_total(cells: Cells, row, column: str, cur: str, total: int | None) -> int | None:
+    amount = cells.amount(row, column, cur)
+    if amount is not None and total is not None and amount > total:
+        raise cells.fail(row, column, f"more than the order total {show_amount(total, cur)}")
+    return amount
 
 
 def _buyer(cells: Cells, row) -> Buyer:
