@@ -197,3 +197,15 @@ def test_a_paid_status_takes_what_the_paid_column_says(shop, paid, state, receiv
     text = f"order_id,date,customer,sku,qty,price,paid,status\nWX-8,2026-11-10,Amy,POCKY-CHOCO,2,15,{paid},paid\n"
     shop.run("order import - --from csv", input=text)
     assert [(o["state"], o["paid"]) for o in orders(shop)] == [(state, received)]
+
+
+@pytest.mark.parametrize("rules, message", [
+    ("单号 = order_id\n下单日期 = order_id\n", "rules.txt line 2: field 'order_id' is also on line 1"),
+    ("单号 = order_id\n# a comment\n单号 = customer\n", "rules.txt line 3: column '单号' is also on line 1"),
+])
+def test_a_mapping_that_names_a_column_or_field_twice_is_refused(shop, tmp_path, rules, message):
+    (tmp_path / "rules.txt").write_text(rules, encoding="utf-8")
+    before = counts(shop)
+    result = shop.run(f"order import - --from csv --mapping {tmp_path / 'rules.txt'}", input="单号\n1\n", code=3)
+    assert result.stderr.strip() == f"daigou: {tmp_path / message}"
+    assert counts(shop) == before

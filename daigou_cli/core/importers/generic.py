@@ -55,7 +55,8 @@ def read_mapping(file: str) -> dict[str, str]:
     """`Their Column = our_field` lines; # starts a comment."""
     data, source, _ = common.read_bytes(file)
     text, _ = common.decode(data, source)
-    mapping = {}
+    mapping: dict[str, str] = {}
+    lines: dict[str, int] = {}   # their column or our field -> the rules line that named it
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith(("#", ";")):
@@ -66,6 +67,11 @@ def read_mapping(file: str) -> dict[str, str]:
             raise InvalidInput(f"{source} line {number}: expected 'column name = field', got {line!r}")
         if name not in COLUMNS:
             raise InvalidInput(f"{source} line {number}: {name!r} is not a field ({', '.join(COLUMNS)})")
+        # Two rules for one column, or two columns for one field: which one is meant?
+        for key, what in ((f"column {title}", f"column {title!r}"), (f"field {name}", f"field {name!r}")):
+            if key in lines:
+                raise InvalidInput(f"{source} line {number}: {what} is also on line {lines[key]}")
+            lines[key] = number
         mapping[title] = name
     return mapping
 
