@@ -11,7 +11,7 @@ import time
 
 import pytest
 from order_import_data import SHOPIFY_HEADER, counts, stock_shop, table
-from test_processes import EXE, env_for
+from test_processes import EXE, env_for, read_terminal
 
 
 def shopify_orders(n: int, first: int = 1001) -> str:
@@ -83,20 +83,6 @@ def test_a_ledger_locked_by_another_writer_is_exit_5_and_nothing_written(shop_db
     assert len(done.stderr.splitlines()) == 1 and "locked" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
     assert counts(shop_db) == before
-
-
-def read_terminal(primary: int, proc: subprocess.Popen) -> str:
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # EIO: the process closed its end
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=120)
-    return b"".join(chunks).decode("utf-8", "replace")
 
 
 def test_a_terminal_sees_a_progress_bar_and_a_pipe_does_not(shop_db, tmp_path):

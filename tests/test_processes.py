@@ -95,6 +95,21 @@ def test_a_pipe_into_another_program(ledger):
     assert producer.stderr.read() == b""
 
 
+def read_terminal(primary: int, proc: subprocess.Popen) -> str:
+    """All a process wrote to the terminal whose other end is `primary`, until it exits."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # EIO: the process closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=120)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
 def test_a_terminal_gets_a_table(ledger):
     pty = pytest.importorskip("pty")
     import fcntl
@@ -107,19 +122,10 @@ def test_a_terminal_gets_a_table(ledger):
         proc = subprocess.Popen([*EXE, "stock", "list"], stdout=secondary, stderr=subprocess.PIPE,
                                 env=env_for(ledger, TERM="xterm"))
         os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # EIO: the process closed its end
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        proc.wait(timeout=60)
+        text = read_terminal(primary, proc)
     finally:
         os.close(primary)
-    out = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode("utf-8", "replace"))  # drop colours
+    out = re.sub(r"\x1b\[[0-9;]*m", "", text)  # drop colours
     assert proc.returncode == 0
     assert "sku,name" not in out
     assert "SHI-50" in out and "2007.60" in out and "on_hand" in out
