@@ -203,8 +203,8 @@ def test_a_reject_file_opens_safely_in_a_spreadsheet_and_imports_again(shop, tmp
     shop.run(f"order import {path} --from csv --skip-invalid")
     with open(tmp_path / "sheet.rejects.csv", encoding="utf-8", newline="") as f:
         header, row = list(csv.reader(f))
-    assert dict(zip(header, row))["customer"] == "'=HYPERLINK(\"http://evil\",\"x\")"
-    assert dict(zip(header, row))["phone"] == "'+86 139 1234 5678"
+    assert dict(zip(header, row, strict=True))["customer"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert dict(zip(header, row, strict=True))["phone"] == "'+86 139 1234 5678"
     # Fixed (the SKU made known), the reject file imports as it is: the quotes are read off.
     shop.run("product add NOPE-1 --name 新品 --category snacks")
     shop.run(f"order import {tmp_path / 'sheet.rejects.csv'} --from csv")

@@ -5,7 +5,7 @@ import sys
 from contextlib import contextmanager
 from typing import Callable
 
-from daigou_cli.cli.common import check_write_format, reject_cell, rehearsing, writing
+from daigou_cli.cli.common import check_write_format, rehearsing, reject_cell, writing
 
 PROGRESS_FROM_ROWS = 200  # smaller imports finish before a bar would be worth drawing
 

@@ -3,7 +3,7 @@ dry run), and say what was created, updated, unchanged and rejected."""
 
 import sys
 
-from daigou_cli.cli.common import check_write_format, reject_cell, rehearsing, writing
+from daigou_cli.cli.common import check_write_format, rehearsing, reject_cell, writing
 from daigou_cli.cli.importing import progress_bar
 
 FORMATS = ("shopify", "taobao", "woocommerce", "csv")

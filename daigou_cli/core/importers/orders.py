@@ -253,7 +253,7 @@ def _keep_source_rows(conn: sqlite3.Connection, entry_id: int, order_id: int, or
     conn.executemany(
         "INSERT INTO order_source_rows (entry_id, order_id, source, line, cells) VALUES (?, ?, ?, ?, ?)",
         [(entry_id, order_id, table.source, row.line,
-          json.dumps({title: cell for title, cell in zip(table.header, row.cells) if title and cell.strip()},
+          json.dumps({title: cell for title, cell in zip(table.header, row.cells, strict=False) if title and cell.strip()},
                      ensure_ascii=False))
          for table, row in order.raw])
 
