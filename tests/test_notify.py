@@ -152,6 +152,7 @@ def test_cancel_says_the_refund_is_due(sold):
 def test_a_refused_payment_queues_nothing(sold):
     oid = new_order(sold)
     sold.run(f"order pay {oid} 9999", code=4)
+    sold.run("config set unpaid_shipping refuse")
     sold.run(f"ship {oid} --carrier SF --tracking X1", code=4)
     assert len(messages(sold)) == 1
 
