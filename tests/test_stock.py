@@ -174,7 +174,7 @@ def test_writeoff_json_lists_the_lots_it_took(shop):
     record = shop.json("stock writeoff SHI-50 11 --reason sample")
     assert record["qty"] == -11
     assert record["on_hand"] == 4
-    assert record["lots"] == [{"lot": lot1, "qty": 10}, {"lot": lot2, "qty": 1}]
+    assert record["lots"] == [{"lot": lot1, "location": "TOKYO", "qty": 10}, {"lot": lot2, "location": "TOKYO", "qty": 1}]
 
 
 def test_expired_writeoff_takes_the_soonest_expiry_first(shop):
@@ -290,13 +290,101 @@ def test_writeoff_without_location_uses_the_only_place_the_sku_is(shop):
     assert on_hand(shop, "SHI-50") == {"SH": 14, "TOKYO": 0}
 
 
-def test_writeoff_without_location_when_stock_is_in_two_places_needs_one(shop):
-    receive_two_lots(shop)
-    shop.run("stock move SHI-50 5 --from TOKYO --to SH")
-    result = shop("stock writeoff SHI-50 1 --reason sample")
-    assert result.exit_code == 3
-    assert "--location" in result.stderr
-    assert on_hand(shop, "SHI-50") == {"SH": 5, "TOKYO": 10}
+def two_places(shop):
+    """lot1: 10 received at TOKYO 09-15, all moved to SH 10-20; lot2: 5 received at TOKYO 10-15,
+    2 moved to SH with them. So SH holds lot1 10 + lot2 2, TOKYO lot2 3."""
+    lot1, lot2 = receive_two_lots(shop)
+    shop.run("stock move SHI-50 12 --from TOKYO --to SH --at 2026-10-20")
+    return lot1, lot2
+
+
+def taken(shop, entry):
+    return shop.sql("SELECT location, lot_id, qty FROM movements WHERE entry_id = ? ORDER BY id", (entry,))
+
+
+def test_writeoff_at_several_places_takes_the_oldest_units_wherever_they_are(shop):
+    lot1, lot2 = two_places(shop)
+    out = shop.run("stock writeoff SHI-50 11 --reason damaged").stdout
+    # lot1 first (all at SH), then lot2's units that sat longest: TOKYO's, there since 10-15.
+    assert out == f"wrote off 11 × SHI-50 at SH, TOKYO (damaged): 4 left (entry {lot2 + 2})\n"
+    assert taken(shop, lot2 + 2) == [("SH", lot1, -10), ("TOKYO", lot2, -1)]
+    assert lot_qty(shop, "SHI-50") == {(lot2, "SH"): 2, (lot2, "TOKYO"): 2}
+
+
+def test_writeoff_at_several_places_json_names_each_lot_and_location(shop):
+    lot1, lot2 = two_places(shop)
+    record = shop.json("stock writeoff SHI-50 3 --reason sample")
+    assert (record["location"], record["on_hand"], record["qty"]) == ("SH", 9, -3)
+    assert record["lots"] == [{"lot": lot1, "location": "SH", "qty": 3}]
+
+
+def test_expired_writeoff_at_several_places_takes_the_soonest_expiry_anywhere(shop):
+    early = int(shop.run("stock add SHI-50 4 --cost 4000 --currency JPY -l SH --at 2026-10-15 "
+                         "--expiry 2026-12-01 -q").stdout)
+    late = int(shop.run("stock add SHI-50 6 --cost 4200 --currency JPY -l TOKYO --at 2026-09-15 "
+                        "--expiry 2027-03-01 -q").stdout)
+    shop.run("stock writeoff SHI-50 5 --reason expired")
+    assert lot_qty(shop, "SHI-50") == {(late, "TOKYO"): 5}
+    assert taken(shop, late + 1) == [("SH", early, -4), ("TOKYO", late, -1)]
+
+
+def test_negative_adjust_at_several_places_takes_the_oldest_first(shop):
+    lot1, lot2 = two_places(shop)
+    out = shop.run("stock adjust SHI-50 -2 --reason count").stdout
+    assert out == f"adjusted SHI-50 at SH by -2: 10 on hand (entry {lot2 + 2})\n"
+    assert on_hand(shop, "SHI-50") == {"SH": 10, "TOKYO": 3}
+
+
+def test_taking_more_than_all_places_hold_is_refused_naming_them(shop):
+    two_places(shop)
+    before = shop.sql("SELECT count(*) FROM movements")
+    for args in ("stock writeoff SHI-50 16 --reason lost", "stock adjust SHI-50 -16 --reason count"):
+        result = shop(args)
+        assert (result.exit_code, result.stderr) == (
+            4, "daigou: SHI-50: only 15 on hand (SH 12, TOKYO 3), cannot take 16\n")
+    assert shop.sql("SELECT count(*) FROM movements") == before
+    assert on_hand(shop, "SHI-50") == {"SH": 12, "TOKYO": 3}
+
+
+def test_back_dated_writeoff_at_several_places_takes_only_units_there_since(shop):
+    lot1, lot2 = two_places(shop)
+    # On 10-16 all 15 were at TOKYO, but 12 have left it since: only TOKYO's last 3 can go.
+    result = shop("stock writeoff SHI-50 4 --reason lost --at 2026-10-16")
+    assert (result.exit_code, result.stderr) == (
+        4, "daigou: SHI-50: only 3 on hand on 2026-10-16 (SH 12, TOKYO 3), cannot take 4\n")
+    shop.run("stock writeoff SHI-50 3 --reason lost --at 2026-10-16")
+    assert on_hand(shop, "SHI-50") == {"SH": 12, "TOKYO": 0}
+
+
+def test_writeoff_at_several_places_releases_what_was_held_there(shop):
+    """Units reserved at SH are written off: the order gets what TOKYO has left, then waits."""
+    lot1, lot2 = two_places(shop)
+    shop.run("customer add 王小美 --region Shanghai")
+    order = shop.json("order new 王小美 SHI-50:4 --at 2026-10-21")["id"]
+    record = shop.json("stock writeoff SHI-50 12 --reason lost")
+    assert record["backordered"] == [{"order_id": order, "sku": "SHI-50", "qty": 2}]
+    rows = {r["location"]: (r["on_hand"], r["reserved"], r["available"]) for r in shop.csv("stock list --sku SHI-50")}
+    assert rows == {"SH": ("2", "2", "0"), "TOKYO": ("1", "1", "0")}
+
+
+def test_found_units_at_several_places_need_a_location(shop):
+    two_places(shop)
+    before = shop.sql("SELECT count(*) FROM movements")
+    result = shop("stock adjust SHI-50 2 --reason found")
+    assert (result.exit_code, result.stderr) == (3, "daigou: --location: required — SHI-50 is on hand at several "
+                                                    "locations (SH 12, TOKYO 3) and there is no config default_location\n")
+    assert shop.sql("SELECT count(*) FROM movements") == before
+    shop.run("stock adjust SHI-50 2 --reason found --location TOKYO")
+    shop.run("config set default_location SH")
+    shop.run("stock adjust SHI-50 1 --reason found")
+    assert on_hand(shop, "SHI-50") == {"SH": 13, "TOKYO": 5}
+
+
+def test_found_units_of_a_sku_at_one_place_join_it(shop):
+    two_places(shop)
+    shop.run("stock writeoff SHI-50 3 --reason lost --location TOKYO")
+    out = shop.run("stock adjust SHI-50 2 --reason found").stdout
+    assert out.startswith("adjusted SHI-50 at SH by +2: 14 on hand")
 
 
 # ----------------------------------------------------------------- stock list filters

@@ -21,6 +21,10 @@ app = typer.Typer(help="Stock: receive, adjust, move, write off; on hand, lots, 
 # Let "-2" reach the command as a number instead of being read as an unknown option.
 NUMBERS = {"ignore_unknown_options": True}
 LocationOpt = typer.Option(None, "--location", "-l", help="Location code (default: the only one, or config default_location).")
+TakeFromOpt = typer.Option(None, "--location", "-l", help="Where the units leave (default: where the SKU is; "
+                           "at several places, the oldest units wherever they are).")
+FoundAtOpt = typer.Option(None, "--location", "-l", help="Where the change happens (default: where the SKU is, "
+                          "else config default_location; -N: as stock writeoff).")
 # On a narrow terminal a table keeps these columns first, most important first (CSV/JSON keep all).
 # Rows are per location, so the location comes right after the two numbers that matter most.
 STOCK_KEEP = ["sku", "name", "on_hand", "available", "location", "reserved", "incoming", "days_of_cover"]
@@ -57,10 +61,14 @@ def adjust(
     sku: str = typer.Argument(...),
     delta: str = typer.Argument(..., metavar="DELTA", help="Units to add (5) or remove (-2)."),
     reason: str = typer.Option(..., "--reason", help="Why: count, found, miscount ..."),
-    location: Optional[str] = LocationOpt,
+    location: Optional[str] = FoundAtOpt,
     at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
-    """Correct a count: +N found units join the newest lot, -N leave the oldest first."""
+    """Correct a count: +N found units join the newest lot, -N leave the oldest first.
+
+    Without --location: where the SKU is on hand. -N with units at several places takes the
+    oldest lot first wherever it is; +N there needs --location or config default_location.
+    """
     from daigou_cli.core import stock
 
     with writing(db, fmt) as ledger:
@@ -90,10 +98,14 @@ def writeoff(
     sku: str = typer.Argument(...),
     qty: str = typer.Argument(..., metavar="QTY"),
     reason: str = typer.Option(..., "--reason", help="expired, damaged, lost or sample."),
-    location: Optional[str] = LocationOpt,
+    location: Optional[str] = TakeFromOpt,
     at: AtOpt = None, db: DbOpt = None, fmt: WriteFormatOpt = None, quiet: QuietOpt = False,
 ) -> None:
-    """Write units off (expired ones leave by soonest expiry, others oldest lot first)."""
+    """Write units off (expired ones leave by soonest expiry, others oldest lot first).
+
+    Without --location: from where the SKU is on hand; at several places, the oldest units
+    wherever they are (soonest expiry for expired), across locations if need be.
+    """
     from daigou_cli.core import stock
 
     with writing(db, fmt) as ledger:

@@ -3,7 +3,7 @@
 import sqlite3
 
 from daigou_cli.core import catalog, clock, config, fx, money, orders, timeline
-from daigou_cli.core.errors import InvalidInput, Refused
+from daigou_cli.core.errors import InvalidInput, Refused, UsageProblem
 from daigou_cli.core.ledger import record_entry
 
 WRITEOFF_REASONS = ("expired", "damaged", "lost", "sample")
@@ -78,6 +78,11 @@ def reserved(conn: sqlite3.Connection, sku: str, location: str) -> int:
     return row[0] if row else 0
 
 
+def _day(conn, at: str) -> str:
+    """The business day of a back-dated take, as the user typed it (not the UTC date)."""
+    return clock.local_date(at, config.get(conn, "timezone"))
+
+
 def take(conn: sqlite3.Connection, sku: str, location: str, qty: int, fefo: bool = False,
          reserved_too: bool = False, at: str | None = None) -> list[tuple[int, int]]:
     """Which lots `qty` units leave from: oldest receipt first (FIFO), or soonest expiry
@@ -86,7 +91,7 @@ def take(conn: sqlite3.Connection, sku: str, location: str, qty: int, fefo: bool
     Back-dated (`at`), the units must have been there then and at every moment since."""
     when = at or clock.END_OF_TIME
     have = timeline.lowest_on_hand(conn, sku, location, when)
-    dated = f" on {at[:10]}" if at and have < on_hand(conn, sku, location) else ""
+    dated = f" on {_day(conn, at)}" if at and have < on_hand(conn, sku, location) else ""
     if qty > have:
         raise Refused(f"{sku} at {location}: only {have} on hand{dated}, cannot take {qty}")
     if not reserved_too:
@@ -113,17 +118,53 @@ def take(conn: sqlite3.Connection, sku: str, location: str, qty: int, fefo: bool
     return taken
 
 
-def stock_location(conn: sqlite3.Connection, sku: str, code: str | None, field: str = "--location") -> str:
-    """Where to take stock from: the one named, else the only place the SKU is, else the default."""
-    if code:
-        return catalog.location(conn, code, field)
-    places = [r[0] for r in conn.execute(
-        "SELECT location FROM movements WHERE sku = ? GROUP BY location HAVING SUM(qty) > 0 LIMIT 2", (sku,))]
-    if len(places) == 1:
-        return places[0]
+def on_hand_by_location(conn: sqlite3.Connection, sku: str) -> dict[str, int]:
+    """{location: units} where the SKU has units on hand now."""
+    return dict(conn.execute("SELECT location, on_hand FROM stock_balances WHERE sku = ? AND on_hand > 0 "
+                             "ORDER BY location", (sku,)).fetchall())
+
+
+def _listing(places: dict[str, int]) -> str:
+    return ", ".join(f"{code} {units}" for code, units in places.items())
+
+
+def take_anywhere(conn: sqlite3.Connection, sku: str, qty: int, fefo: bool = False,
+                  at: str | None = None) -> list[tuple[str, int, int]]:
+    """[(location, lot, units)] for `qty` units wherever they are: the oldest lot first (the
+    soonest expiry first with `fefo`), and of a lot split between places, the units that have
+    sat where they are longest. Back-dated, only units there then and ever since, as `take`."""
+    when = at or clock.END_OF_TIME
+    order = "l.expiry IS NULL, l.expiry, l.received_at, l.id" if fefo else "l.received_at, l.id"
+    rows = conn.execute(
+        "SELECT m.location, m.lot_id FROM movements m JOIN lots l ON l.id = m.lot_id WHERE m.sku = ? "
+        f"GROUP BY m.location, m.lot_id HAVING SUM(m.qty) > 0 ORDER BY {order}, MIN(m.at), m.location",
+        (sku,)).fetchall()
+    taken, left = [], qty
+    for location, lot_id in rows:
+        if left == 0:
+            break
+        part = min(left, timeline.lowest_in_lot(conn, lot_id, location, when))
+        if part > 0:
+            taken.append((location, lot_id, part))
+            left -= part
+    if left:
+        places = on_hand_by_location(conn, sku)
+        dated = f" on {_day(conn, at)}" if at and qty - left < sum(places.values()) else ""
+        raise Refused(f"{sku}: only {qty - left} on hand{dated} ({_listing(places)}), cannot take {qty}")
+    return taken
+
+
+def _units_to_take(conn, sku: str, qty: int, location: str | None, at: str,
+                   fefo: bool) -> list[tuple[str, int, int]]:
+    """[(location, lot, units)]: from the location named, else the only one holding the SKU,
+    else the oldest units wherever they are, as FIFO costs them."""
+    places = on_hand_by_location(conn, sku)
+    if location or len(places) == 1:
+        where = catalog.location(conn, location) if location else next(iter(places))
+        return [(where, lot, part) for lot, part in take(conn, sku, where, qty, fefo, reserved_too=True, at=at)]
     if not places:
         raise Refused(f"{sku}: nothing on hand anywhere")
-    return catalog.location(conn, None, field)
+    return take_anywhere(conn, sku, qty, fefo, at)
 
 
 def _take_out(conn, sku_text: str, qty, location: str | None, at: str, kind: str, reason: str,
@@ -131,17 +172,20 @@ def _take_out(conn, sku_text: str, qty, location: str | None, at: str, kind: str
     product = catalog.product_row(conn, sku_text)
     sku = product["sku"]
     quantity = money.parse_qty(qty, "QTY")
-    where = stock_location(conn, sku, location)
-    lots = take(conn, sku, where, quantity, fefo, reserved_too=True, at=at)
+    parts = _units_to_take(conn, sku, quantity, location, at, fefo)
     entry = record_entry(conn, kind, at, reason)
-    for lot_id, part in lots:
+    for where, lot_id, part in parts:
         _movement(conn, entry, at, sku, where, lot_id, -part, kind, reason)
-    left = on_hand(conn, sku, where)
-    shortfall = reserved(conn, sku, where) - left
-    released = orders.release_for_shortage(conn, sku, where, shortfall, entry, at) if shortfall > 0 else []
-    return {"id": entry, "sku": sku, "name": product["name"], "qty": -quantity, "location": where,
-            "reason": reason, "lots": [{"lot": lot, "qty": part} for lot, part in lots],
-            "on_hand": left, "backordered": released, "at": clock.from_db(at)}
+    places = list(dict.fromkeys(where for where, _, _ in parts))
+    released = []
+    for where in places:  # units held for orders that are gone: those orders wait again
+        shortfall = reserved(conn, sku, where) - on_hand(conn, sku, where)
+        if shortfall > 0:
+            released += orders.release_for_shortage(conn, sku, where, shortfall, entry, at)
+    lots = [{"lot": lot, "location": where, "qty": part} for where, lot, part in parts]
+    return {"id": entry, "sku": sku, "name": product["name"], "qty": -quantity, "location": ", ".join(places),
+            "reason": reason, "lots": lots, "on_hand": sum(on_hand(conn, sku, where) for where in places),
+            "backordered": released, "at": clock.from_db(at)}
 
 
 def _reason(reason: str | None, field: str = "--reason") -> str:
@@ -154,7 +198,7 @@ def _reason(reason: str | None, field: str = "--reason") -> str:
 def writeoff(conn: sqlite3.Connection, sku: str, qty, reason: str, at: str, location: str | None = None) -> dict:
     why = _reason(reason).lower()
     if why not in WRITEOFF_REASONS:
-        raise InvalidInput(f"--reason: {reason!r} is not one of {', '.join(WRITEOFF_REASONS)}")
+        raise UsageProblem(f"--reason: {reason!r} is not one of {', '.join(WRITEOFF_REASONS)}")
     return _take_out(conn, sku, qty, location, at, "writeoff", why, fefo=why == "expired")
 
 
@@ -165,7 +209,7 @@ def adjust(conn: sqlite3.Connection, sku: str, delta, reason: str, at: str, loca
     if change < 0:
         return _take_out(conn, sku, -change, location, at, "adjust", why)
     product = catalog.product_row(conn, sku)
-    where = catalog.location(conn, location) if location else stock_location_or_default(conn, product["sku"])
+    where = _found_at(conn, product["sku"], location)
     lot = conn.execute(
         "SELECT l.id FROM lots l WHERE l.sku = ? ORDER BY "
         "EXISTS (SELECT 1 FROM movements m WHERE m.lot_id = l.id AND m.location = ?) DESC, "
@@ -177,15 +221,23 @@ def adjust(conn: sqlite3.Connection, sku: str, delta, reason: str, at: str, loca
     _movement(conn, entry, at, product["sku"], where, lot[0], change, "adjust", why)
     filled = orders.fill_backorders(conn, [product["sku"]], entry, at)
     return {"filled": filled, "id": entry, "sku": product["sku"], "name": product["name"], "qty": change, "location": where,
-            "reason": why, "lots": [{"lot": lot[0], "qty": change}],
+            "reason": why, "lots": [{"lot": lot[0], "location": where, "qty": change}],
             "on_hand": on_hand(conn, product["sku"], where), "at": clock.from_db(at)}
 
 
-def stock_location_or_default(conn, sku: str) -> str:
-    try:
-        return stock_location(conn, sku, None)
-    except Refused:
-        return catalog.location(conn, None)
+def _found_at(conn, sku: str, code: str | None) -> str:
+    """Where found units are counted in: the location named, else the only one holding the
+    SKU, else config default_location (or the only location). Units on hand at several
+    places and no default: any of them could be right, so the user must say."""
+    if code:
+        return catalog.location(conn, code)
+    places = on_hand_by_location(conn, sku)
+    if len(places) == 1:
+        return next(iter(places))
+    if places and not config.get(conn, "default_location"):
+        raise InvalidInput(f"--location: required — {sku} is on hand at several locations "
+                           f"({_listing(places)}) and there is no config default_location")
+    return catalog.location(conn, None)
 
 
 def move(conn: sqlite3.Connection, sku: str, qty, source: str, target: str, at: str) -> dict:
