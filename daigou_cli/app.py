@@ -67,6 +67,12 @@ class DaigouGroup(TyperGroup):
         try:
             rv = super().main(args=args, prog_name=prog_name or "daigou", complete_var=complete_var,
                               standalone_mode=False, **extra)
+        except click_exc.NoArgsIsHelpError as exc:
+            # Bare `daigou` or `daigou stock` asks for help, as with classic click: help on
+            # stdout, exit 0. Rich help is printed while the error is made and the message is
+            # empty; printing it anyway ends the help as --help does.
+            print(exc.format_message())
+            rv = 0
         except click_exc.UsageError as exc:
             where = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
             hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx is not None else ""

@@ -94,7 +94,6 @@ def test_daily_rows_and_every_sku(shop):
 @pytest.mark.parametrize("args, message", [
     ("--horizon 0", "--horizon: 0 is not between 1 and 366 days"),
     ("--sku NOPE", "--sku: unknown SKU 'NOPE'"),
-    ("--method arima", "--method: 'arima' is not one of auto, ses, tsb, seasonal_naive, ma28"),
     ("--as-of someday", "--as-of: 'someday' is not a date"),
 ])
 def test_bad_options_are_one_line_and_exit_3(shop, args, message):

@@ -83,7 +83,6 @@ def test_deposit_larger_than_the_total(store):
 @pytest.mark.parametrize("args, words", [
     ("order new 王小美 SHI-50:1 --deposit lots", ["--deposit"]),
     ("order new 王小美 SHI-50:1 --deposit -5", ["--deposit"]),
-    ("order new 王小美 SHI-50:1 --priority asap", ["--priority", "asap"]),
     ("order new 王小美 SHI-50:1 --due someday", ["--due", "someday"]),
     ("order new 王小美 SHI-50:1 --currency XYZ", ["--currency", "XYZ"]),
     ("order new 王小美 SHI-50:1@5.5 --currency JPY", ["price", "JPY"]),

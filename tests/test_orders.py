@@ -378,7 +378,7 @@ def test_order_list_columns_and_filters(three_orders):
 def test_order_list_rejects_an_unknown_state_or_customer(three_orders):
     sh = three_orders[0]
     result = sh("order list --state sent")
-    assert result.exit_code == 3
+    assert result.exit_code == 2  # a value outside the option's fixed list: a usage error
     assert result.stderr.startswith("daigou: --state: 'sent' is not one of pending, deposit_paid, paid")
     result = sh("order list --customer Nobody")
     assert result.exit_code == 3

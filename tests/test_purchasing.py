@@ -150,7 +150,7 @@ def test_receiving_everything_twice_is_refused(buyer):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    ("SHI-50:1 --at 2026-10-10 --split volume", 3, "--split: 'volume' is not value or weight"),
+    ("SHI-50:1 --at 2026-10-10 --split volume", 2, "--split: 'volume' is not value or weight"),
     ("CPB:1 --at 2026-10-10", 3, "LINE 'CPB:1': CPB is not on purchase order"),
     ("SHI-50:1 --at 2026-10-04", 3, "--at: before purchase order"),
     ("SHI-50:1 --freight -5 --at 2026-10-10", 3, "--freight: '-5' must not be negative"),

@@ -86,7 +86,6 @@ def test_a_month_with_nothing_is_empty(november):
 
 @pytest.mark.parametrize("args, message", [
     ("--period 2026-13", "--period: '2026-13' is not a period"),
-    ("--period 2026-11 --by week", "--by: 'week' is not one of month, order, sku, category, channel, customer"),
     ("--period 2026-11 --from 2026-11-01", "--period: give either --period or --from/--to"),
 ])
 def test_bad_options_exit_3_naming_them(november, args, message):

@@ -97,7 +97,7 @@ def test_terminal_totals(autumn):
     assert total.split()[:5] == ["total", "9", "4", "446.00", "111.50"]
 
 
-def test_bad_by_exits_3(autumn):
+def test_bad_by_is_a_usage_error(autumn):
     result = autumn("report sales --by year")
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert "--by: 'year' is not one of day, week, month, sku, category, channel, customer" in result.stderr

@@ -68,7 +68,7 @@ def test_table_shows_both(month):
 
 
 def test_bad_options(month):
-    assert month("report service --by sku").exit_code == 3
+    assert month("report service --by sku").exit_code == 2
     assert month("report service --period 2026-11 --from 2026-11-01").exit_code == 3
 
 

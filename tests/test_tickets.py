@@ -224,14 +224,14 @@ def test_customer_show_has_a_timeline_with_tickets(people):
     (["ticket", "open", "王五", "hi"], 3),                          # unknown customer
     (["ticket", "open", "张三", "hi", "--order", "99"], 3),          # unknown order
     (["ticket", "open", "张三", "   "], 3),                          # empty subject
-    (["ticket", "open", "张三", "hi", "--channel", "fax"], 3),       # unknown channel
+    (["ticket", "open", "张三", "hi", "--channel", "fax"], 2),       # not one of the channels: usage
     (["ticket", "open", "张三", "hi", "--message", ""], 3),          # empty message
     (["ticket", "open", "张三", "hi", "--at", "someday"], 3),        # bad time
     (["ticket", "reply", "99", "hi"], 3),                            # unknown ticket
     (["ticket", "reply", "abc", "hi"], 3),
     (["ticket", "reply", "{t}", ""], 3),                             # empty message
     (["ticket", "reply", "{t}"], 3),
-    (["ticket", "reply", "{t}", "hi", "--from", "boss"], 3),
+    (["ticket", "reply", "{t}", "hi", "--from", "boss"], 2),
     (["ticket", "reply", "{t}", "hi", "--at", "2026-11-10"], 3),     # before it was opened
     (["ticket", "reply", "{closed}", "hi"], 4),                      # closed
     (["ticket", "reply", "{closed}", "hi", "--from", "customer"], 4),

@@ -238,7 +238,7 @@ def test_a_withdrawn_message_cannot_be_put_back_in_the_queue(mixed_up):
 def test_notify_list_knows_the_withdrawn_status(mixed_up):
     d = mixed_up
     assert messages(d, "--status withdrawn") == []
-    line = one_line(d("notify list --status gone"), 3)
+    line = one_line(d("notify list --status gone"), 2)
     assert line == "daigou: --status: 'gone' is not pending, sending, sent or withdrawn"
 
 

@@ -18,9 +18,10 @@ WriteFormatOpt = Annotated[Optional[str], typer.Option(
     "--format", "-f", metavar="text|json", help="json prints the created record.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the new record's id.")]
 AtOpt = Annotated[Optional[str], typer.Option(
-    "--at", metavar="WHEN", help="When it happened: 2026-11-11, 2026-11-11T20:00, yesterday (default: now).")]
+    "--at", metavar="WHEN", help="When it happened: 2026-11-11 or yesterday (the start of that day), "
+    "2026-11-11T20:00, 3d (three days ago), now (default).")]
 AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", metavar="DATE", help="Show the state as it was at the end of DATE.")]
+    "--as-of", metavar="DATE", help="Show the state as it was at the end of DATE (2026-11-11, yesterday, today).")]
 
 _root = {"db": None}
 

@@ -103,11 +103,10 @@ def _window(ledger, when: str, period, start, end, horizon: int | None) -> tuple
         if span:
             first, last = span[0], span[1] - timedelta(days=1)
         else:
-            try:
-                days = clock.parse_days(period, "--period")
-            except InvalidInput:
+            if not clock.is_days(period):
                 raise InvalidInput(f"--period: {period!r} is not a period (like 2026-12, 2026-Q1, 2027, "
-                                   "30d, 8w or 3m)") from None
+                                   "30d, 8w or 3m)")
+            days = clock.parse_days(period, "--period")
             if days <= 0:
                 raise InvalidInput(f"--period: {period!r} must be at least one day")
             first, last = last_known + timedelta(days=1), last_known + timedelta(days=days)

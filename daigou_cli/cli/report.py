@@ -83,13 +83,13 @@ def service(
 ) -> None:
     """Customer service: tickets opened/closed, median first response and resolution hours, SLA met %, by channel; most-used FAQ entries."""
     from daigou_cli import output
-    from daigou_cli.core.errors import InvalidInput
+    from daigou_cli.core.errors import UsageProblem
     from daigou_cli.core.reports import period as periods
     from daigou_cli.core.reports import service as report
 
     choice = by.strip().lower()
     if choice not in ("channel", "faq"):
-        raise InvalidInput(f"--by: {by!r} is not channel or faq")
+        raise UsageProblem(f"--by: {by!r} is not channel or faq")
     with reading(db) as ledger:
         window = periods.window(ledger.tz, period, start, end, as_of)
         faq = report.top_faq(ledger.conn, window, top)

@@ -38,11 +38,11 @@ def _emit(ledger, rows: list[dict], columns: list[str], fmt: str | None, title: 
 
 
 def _choice(value: str, allowed, option: str = "--by") -> str:
-    from daigou_cli.core.errors import InvalidInput
+    from daigou_cli.core.errors import UsageProblem
 
     chosen = (value or "").strip().lower()
     if chosen not in allowed:
-        raise InvalidInput(f"{option}: {value!r} is not one of {', '.join(allowed)}")
+        raise UsageProblem(f"{option}: {value!r} is not one of {', '.join(allowed)}")
     return chosen
 
 

@@ -5,7 +5,7 @@ import sqlite3
 import string
 
 from daigou_cli.core import asof, clock, config, money
-from daigou_cli.core.errors import InvalidInput, Refused
+from daigou_cli.core.errors import InvalidInput, Refused, UsageProblem
 
 LANGUAGES = ("zh-CN", "en")
 KINDS = ("order_confirmed", "deposit_received", "payment_received", "shipped", "customs",
@@ -83,7 +83,10 @@ STATUS_WORDS = {
 def _kind(text: str, field: str = "KIND") -> str:
     kind = str(text or "").strip().lower().replace("-", "_")
     if kind not in KINDS:
-        raise InvalidInput(f"{field}: {text!r} is not a notification kind ({', '.join(KINDS)})")
+        # --kind outside its fixed list is a usage error; the KIND argument names a template,
+        # and an unknown one is invalid input like an unknown SKU
+        error = UsageProblem if field.startswith("--") else InvalidInput
+        raise error(f"{field}: {text!r} is not a notification kind ({', '.join(KINDS)})")
     return kind
 
 
@@ -93,7 +96,7 @@ def _language(conn: sqlite3.Connection, text: str | None, field: str = "--langua
     for lang in LANGUAGES:
         if str(text).strip().lower() in (lang.lower(), lang.split("-")[0].lower()):
             return lang
-    raise InvalidInput(f"{field}: {text!r} is not a template language ({', '.join(LANGUAGES)})")
+    raise UsageProblem(f"{field}: {text!r} is not a template language ({', '.join(LANGUAGES)})")
 
 
 def template(conn: sqlite3.Connection, kind: str, language: str) -> dict:
@@ -240,7 +243,7 @@ def list_notifications(conn: sqlite3.Connection, pending: bool = False, order_id
                        status: str | None = None, kind: str | None = None,
                        as_of: str = clock.END_OF_TIME) -> list[dict]:
     if status and status not in STATUSES:
-        raise InvalidInput(f"--status: {status!r} is not pending, sending, sent or withdrawn")
+        raise UsageProblem(f"--status: {status!r} is not pending, sending, sent or withdrawn")
     sql = _LIST_SQL + ("WHERE (:pending = 0 OR n.status IN ('pending', 'sending')) AND (:order IS NULL OR n.order_id = :order) "
                        "AND (:status IS NULL OR n.status = :status) AND (:kind IS NULL OR n.kind = :kind) "
                        "ORDER BY n.id")

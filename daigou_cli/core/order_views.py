@@ -4,7 +4,7 @@ import sqlite3
 from datetime import date
 
 from daigou_cli.core import asof, clock, config, customers, money
-from daigou_cli.core.errors import InvalidInput
+from daigou_cli.core.errors import InvalidInput, UsageProblem
 
 STATES = ("pending", "deposit_paid", "paid", "partially_shipped", "shipped", "delivered",
           "cancelled", "returned", "partially_returned")
@@ -28,7 +28,7 @@ def _money_row(row: sqlite3.Row) -> dict:
 def list_orders(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, state: str | None = None,
                 customer: str | None = None, channel: str | None = None) -> list[dict]:
     if state and state not in STATES:
-        raise InvalidInput(f"--state: {state!r} is not one of {', '.join(STATES)}")
+        raise UsageProblem(f"--state: {state!r} is not one of {', '.join(STATES)}")
     customer_id = customers.find_customer(conn, customer, "--customer")["id"] if customer else None
     sql = ("SELECT s.*, c.name AS customer FROM order_summary s JOIN customers c ON c.id = s.customer_id "
            "WHERE (:state IS NULL OR s.state = :state) AND (:cid IS NULL OR s.customer_id = :cid) "

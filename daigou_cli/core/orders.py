@@ -5,7 +5,7 @@ import re
 import sqlite3
 
 from daigou_cli.core import catalog, clock, config, customers, money, notify, timeline
-from daigou_cli.core.errors import InvalidInput, Refused
+from daigou_cli.core.errors import InvalidInput, Refused, UsageProblem
 from daigou_cli.core.ledger import record_entry
 
 PRIORITIES = ("urgent", "high", "normal", "low")
@@ -145,7 +145,7 @@ def create_order(conn: sqlite3.Connection, customer, lines: list[str], at: str, 
     cur = money.currency_code(currency, "--currency") if currency else config.get(conn, "base_currency")
     rank = (priority or "normal").strip().lower()
     if rank not in PRIORITIES:
-        raise InvalidInput(f"--priority: {priority!r} is not one of {', '.join(PRIORITIES)}")
+        raise UsageProblem(f"--priority: {priority!r} is not one of {', '.join(PRIORITIES)}")
     if not lines:
         raise InvalidInput("LINE: an order needs at least one SKU:QTY")
     parsed = [parse_line(conn, text, cur) for text in lines]

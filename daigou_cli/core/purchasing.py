@@ -17,7 +17,7 @@ import sqlite3
 from decimal import Decimal
 
 from daigou_cli.core import asof, catalog, clock, config, fx, money, stock
-from daigou_cli.core.errors import InvalidInput, Refused
+from daigou_cli.core.errors import InvalidInput, Refused, UsageProblem
 from daigou_cli.core.ledger import record_entry
 
 SPLITS = ("value", "weight")
@@ -185,7 +185,7 @@ def receive(conn: sqlite3.Connection, ref, lines: list[str], at: str, location: 
         raise InvalidInput(f"--at: before purchase order {po['id']} was placed")
     how = (split or "value").strip().lower()
     if how not in SPLITS:
-        raise InvalidInput(f"--split: {split!r} is not value or weight")
+        raise UsageProblem(f"--split: {split!r} is not value or weight")
     wanted = _requested(conn, po, lines)
     base = config.get(conn, "base_currency")
     cur = po["currency"]

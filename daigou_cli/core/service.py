@@ -4,7 +4,7 @@ the ticket's status, response times and SLA are derived (ticket_status in schema
 import sqlite3
 
 from daigou_cli.core import asof, clock, customers, orders
-from daigou_cli.core.errors import InvalidInput, Refused
+from daigou_cli.core.errors import InvalidInput, Refused, UsageProblem
 from daigou_cli.core.ledger import record_entry
 
 CHANNELS = ("wechat", "xhs", "email", "phone")
@@ -25,7 +25,7 @@ def _text(value, field: str, limit: int) -> str:
 def _choice(value, choices: tuple[str, ...], field: str, default: str) -> str:
     chosen = (value or default).strip().lower()
     if chosen not in choices:
-        raise InvalidInput(f"{field}: {value!r} is not one of {', '.join(choices)}")
+        raise UsageProblem(f"{field}: {value!r} is not one of {', '.join(choices)}")
     return chosen
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from daigou_cli.core import clock, config
-from daigou_cli.core.errors import InvalidInput
+from daigou_cli.core.errors import InvalidInput, UsageProblem
 from daigou_cli.core.forecast import demand, engine, tags
 from daigou_cli.core.forecast.policy import settings, suggested_qty
 
@@ -39,7 +39,7 @@ def _check_skip(skip: int, horizon: int) -> int:
 def check_method(method: str | None) -> str:
     chosen = (method or "auto").strip().lower().replace("-", "_")
     if chosen not in engine.METHODS:
-        raise InvalidInput(f"--method: {method!r} is not one of {', '.join(engine.METHODS)}")
+        raise UsageProblem(f"--method: {method!r} is not one of {', '.join(engine.METHODS)}")
     return chosen
 
 

@@ -27,10 +27,10 @@ def _bucket_sql(name: str, low: int, high: int | None) -> str:
 def aging(conn: sqlite3.Connection, as_of: str = clock.END_OF_TIME, by: str = "sku",
           expiring_days: int | None = None) -> list[dict]:
     """Ages are whole business days from the receipt to the end of --as-of's day (today)."""
-    from daigou_cli.core.errors import InvalidInput
+    from daigou_cli.core.errors import UsageProblem
 
     if by not in BY:
-        raise InvalidInput(f"--by: {by!r} is not one of {', '.join(BY)}")
+        raise UsageProblem(f"--by: {by!r} is not one of {', '.join(BY)}")
     base, tz, default_days = config.get_many(conn, "base_currency", "timezone", "expiring_days")
     ref = clock.parse_as_of("today", tz) if as_of == clock.END_OF_TIME else as_of
     days = int(float(default_days)) if expiring_days is None else expiring_days

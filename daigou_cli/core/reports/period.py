@@ -18,6 +18,9 @@ def _local_midnight(day: date, tz: str) -> datetime:
 
 def _calendar(text: str) -> tuple[date, date] | None:
     """[first day, day after the last) of a year, quarter or month."""
+    leading = re.match(r"(\d{4})(?:-|[Qq]|$)", text)
+    if leading and not clock.FIRST_DAY.year <= int(leading.group(1)) <= clock.LAST_DAY.year:
+        raise clock.out_of_range("--period", text)  # year 0 or 10000 is no date at all
     if m := re.fullmatch(r"(\d{4})", text):
         year = int(m.group(1))
         return date(year, 1, 1), date(year + 1, 1, 1)
@@ -53,16 +56,18 @@ def window(tz: str, period: str | None = None, start: str | None = None, end: st
         if start:
             first = clock.parse_at(start, tz, "--from")  # a bare date: from that day's start
         else:
-            try:
-                days = clock.parse_days(period or DEFAULT_PERIOD, "--period")
-            except InvalidInput:
+            if not clock.is_days(period or DEFAULT_PERIOD):
                 raise InvalidInput(f"--period: {period!r} is not a period (like 2026, 2026-10, 2026-Q4, "
-                                   "30d, 12w or 3m)") from None
+                                   "30d, 12w or 3m)")
+            days = clock.parse_days(period or DEFAULT_PERIOD, "--period")
             if days <= 0:
                 raise InvalidInput(f"--period: {period!r} must be at least one day")
             first = clock.to_db(clock.from_db(last) - timedelta(days=days) + timedelta(seconds=1))
         label = f"{clock.local_date(first, tz)}..{clock.local_date(last, tz)}"
     if first > last:
         raise InvalidInput("--from: the window starts after it ends")
+    if clock.from_db(last) - clock.from_db(first) > timedelta(days=clock.MAX_DAYS):
+        # the window before it must still be a date, and its days a list a report can hold
+        raise InvalidInput(f"--from: the window is longer than {clock.MAX_DAYS} days (100 years)")
     seconds = (clock.from_db(last) - clock.from_db(first)).total_seconds() + 1
     return {"start": first, "end": last, "days": seconds / 86400, "label": label}

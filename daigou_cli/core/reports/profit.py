@@ -23,7 +23,7 @@ import sqlite3
 from decimal import Decimal
 
 from daigou_cli.core import asof, clock, config, money
-from daigou_cli.core.errors import InvalidInput
+from daigou_cli.core.errors import InvalidInput, UsageProblem
 from daigou_cli.core.reports import buckets, convert
 
 BY = ("month", "order", "sku", "category", "channel", "customer")
@@ -146,7 +146,7 @@ def profit(conn: sqlite3.Connection, window: dict, by: str = "month", as_of: str
     import json
 
     if by not in BY:
-        raise InvalidInput(f"--by: {by!r} is not one of {', '.join(BY)}")
+        raise UsageProblem(f"--by: {by!r} is not one of {', '.join(BY)}")
     base, tz = config.get_many(conn, "base_currency", "timezone")
     key, extra, names = _KEYS[by]
     until = min(window["end"], as_of) if until is None else until

@@ -15,7 +15,7 @@ it leaves out; a revenue change against revenue that leaves units out is left bl
 import sqlite3
 
 from daigou_cli.core import asof, clock, config, money
-from daigou_cli.core.errors import InvalidInput
+from daigou_cli.core.errors import UsageProblem
 from daigou_cli.core.reports import buckets, convert, sales_history
 
 BY = ("day", "week", "month", "sku", "category", "channel", "customer")
@@ -75,7 +75,7 @@ def _figures(now: dict, prev: dict, base: str) -> dict:
 def sales(conn: sqlite3.Connection, window: dict, by: str = "day", as_of: str = clock.END_OF_TIME,
           history: bool = False) -> list[dict]:
     if by not in BY:
-        raise InvalidInput(f"--by: {by!r} is not one of {', '.join(BY)}")
+        raise UsageProblem(f"--by: {by!r} is not one of {', '.join(BY)}")
     if by in buckets.UNITS:
         return _by_time(conn, window, by, as_of, history)
     return _by_key(conn, window, by, as_of, history)

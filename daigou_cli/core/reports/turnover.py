@@ -11,7 +11,7 @@ import sqlite3
 from decimal import ROUND_HALF_UP, Decimal
 
 from daigou_cli.core import config, money
-from daigou_cli.core.errors import InvalidInput
+from daigou_cli.core.errors import UsageProblem
 
 BY = {"sku": "p.sku", "category": "COALESCE(p.category, '')", "zone": "COALESCE(p.zone, '')"}
 VALUES = ["units_sold", "cogs", "avg_inventory", "end_units", "end_value", "turnover",
@@ -74,7 +74,7 @@ def _flag(units_sold: int, free_units: int, held_all_period: bool, days_of_inven
 
 def turnover(conn: sqlite3.Connection, window: dict, by: str = "sku", slow_days: int = 90) -> list[dict]:
     if by not in BY:
-        raise InvalidInput(f"--by: {by!r} is not one of {', '.join(BY)}")
+        raise UsageProblem(f"--by: {by!r} is not one of {', '.join(BY)}")
     base = config.get(conn, "base_currency")
     params = {"start": window["start"], "end": window["end"], "days": window["days"], "tick": 1 / 86400}
     rows = []

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import timedelta
 
 from daigou_cli.core import asof, clock, config, money
-from daigou_cli.core.errors import InvalidInput
+from daigou_cli.core.errors import UsageProblem
 from daigou_cli.core.reports import buckets, convert
 
 BY = {"sku": "p.sku", "category": "COALESCE(p.category, '')", "zone": "COALESCE(p.zone, '')",
@@ -43,7 +43,7 @@ def valuation(conn: sqlite3.Connection, by: str = "sku", as_of: str = clock.END_
               since: str | None = None) -> list[dict]:
     """One row per key with stock as of `as_of`; `since` (UTC text) adds the opening value then."""
     if by not in BY:
-        raise InvalidInput(f"--by: {by!r} is not one of {', '.join(BY)}")
+        raise UsageProblem(f"--by: {by!r} is not one of {', '.join(BY)}")
     base = config.get(conn, "base_currency")
     now = _levels(conn, by, as_of)
     opening = _levels(conn, by, clock.to_db(clock.from_db(since) - timedelta(seconds=1))) if since else {}
