@@ -98,8 +98,9 @@ def test_customs_out_for_delivery_and_delivered_each_queue_one(sold):
     got = [(m["kind"], m["subject"]) for m in messages(sold, f"--order {oid}")][-3:]
     assert got == [("customs", f"订单 {oid} 清关中"), ("out_for_delivery", f"订单 {oid} 派送中"),
                    ("delivered", f"订单 {oid} 已签收")]
-    assert len(messages(sold)) == 6  # confirmed, paid, shipped + the three; in_transit queues nothing
-    assert sold.json("notify show 6")["body"] == "王小姐，您好！您的包裹（SF SF1001）已签收。如有任何问题请随时联系我们，谢谢！"
+    assert len(messages(sold)) == 7  # confirmed, paid, shipped + the four tracking events
+    assert sold.json("notify show 4")["body"] == "王小姐，您好！您的包裹（SF SF1001）正在运输途中。"
+    assert sold.json("notify show 7")["body"] == "王小姐，您好！您的包裹（SF SF1001）已签收。如有任何问题请随时联系我们，谢谢！"
 
 
 def test_english_tracking_message(sold):
@@ -129,12 +130,14 @@ def test_refund_and_return_with_refund(sold):
     oid = shipped(sold)
     sold.run(f"order refund {oid} 20 --at 2026-11-03")
     sold.run(f"return {oid} SHI-50:1 --reason 'wrong colour' --refund 400 --at 2026-11-07")
-    sold.run(f"return {oid} SHI-50:1 --reason 'changed mind' --at 2026-11-08")  # no refund, no message
+    sold.run(f"return {oid} SHI-50:1 --reason 'changed mind' --at 2026-11-08")  # no refund: says it came back
     refunds = messages(sold, "--kind refund_issued")
     assert [sold.json(f"notify show {m['id']}")["body"] for m in refunds] == [
         f"王小姐，您好！订单 {oid} 已退款 20.00 CNY，请注意查收。",
         f"王小姐，您好！订单 {oid} 已退款 400.00 CNY，请注意查收。"]
-    assert len(messages(sold)) == 5
+    [back] = messages(sold, "--kind return_received")
+    assert sold.json(f"notify show {back['id']}")["body"] == f"王小姐，您好！我们已收到订单 {oid} 的退货：资生堂 红腰子 50ml ×1。"
+    assert len(messages(sold)) == 6
 
 
 def test_cancel_says_the_refund_is_due(sold):
@@ -184,7 +187,7 @@ def test_a_template_override_is_used_for_new_messages_only(sold):
     rows = {(t["kind"], t["language"]): t for t in sold.json("notify template list")}
     assert rows[("order_confirmed", "zh-CN")]["source"] == "custom"
     assert rows[("order_confirmed", "en")]["source"] == "default"
-    assert len(rows) == 20
+    assert len(rows) == 32  # 16 kinds, zh-CN and en
     sold.run("notify template reset order_confirmed --language zh-CN")
     assert sold.json("notify template show order_confirmed")["subject"] == "订单 {order_id} 已确认"
 
@@ -427,3 +430,72 @@ def test_smtp_server_unreachable_writes_nothing(sold):
     result = sold.run(["notify", "send", "--smtp", f"127.0.0.1:{port}"], code=3)
     assert "cannot talk to 127.0.0.1" in result.stderr
     assert sold.sql("SELECT count(*) FROM notification_attempts") == [(0,)]
+
+
+@pytest.mark.parametrize("status, subject", [
+    ("info_received", "已交快递"), ("in_transit", "运输中"), ("exception", "派送异常"), ("returned", "包裹被退回"),
+    ("lost", "包裹丢失")])
+def test_every_tracking_status_queues_one_message_per_parcel(sold, status, subject):
+    oid = shipped(sold)
+    sold.run(f"shipment event SF1001 {status} --at 2026-11-03T08:00")
+    sold.run(f"shipment event SF1001 {status} --at 2026-11-03T20:00")  # trackers repeat themselves
+    assert [m["subject"] for m in messages(sold, f"--kind {status}")] == [f"订单 {oid} {subject}"]
+
+
+def test_kinds_in_notify_skip_are_not_queued(sold):
+    sold.run("config set notify_skip in_transit,info_received")
+    shipped(sold)
+    sold.run("shipment event SF1001 in_transit --at 2026-11-03T08:00")
+    sold.run("shipment event SF1001 delivered --at 2026-11-05T08:00")
+    assert [m["kind"] for m in messages(sold)] == ["order_confirmed", "payment_received", "shipped", "delivered"]
+    result = sold.run("config set notify_skip in_transit,parcel", code=3)
+    assert result.stderr.strip().startswith("daigou: notify_skip: 'parcel' is not a notification kind (")
+
+
+# What schema 10 had: notifications.kind limited to the ten kinds of then.
+V10_NOTIFICATIONS = """
+CREATE TABLE notifications_v10 (
+    id          INTEGER PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES entries(id),
+    order_id    INTEGER NOT NULL REFERENCES orders(id),
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    shipment_id INTEGER REFERENCES shipments(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('order_confirmed', 'deposit_received',
+                'payment_received', 'shipped', 'customs', 'out_for_delivery', 'delivered',
+                'refund_issued', 'refund_due', 'order_cancelled')),
+    language    TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+INSERT INTO notifications_v10 SELECT id, entry_id, order_id, customer_id, shipment_id, kind, language, subject,
+                                     body, at, recorded_at FROM notifications;
+DROP TABLE notifications;
+PRAGMA legacy_alter_table = ON;
+ALTER TABLE notifications_v10 RENAME TO notifications;
+PRAGMA legacy_alter_table = OFF;
+DROP TABLE order_source_rows;
+PRAGMA user_version = 10;
+"""
+
+
+def test_a_schema_10_ledger_keeps_its_messages_and_takes_the_new_kinds(sold):
+    oid = shipped(sold)
+    sold.run(["notify", "send", "--exec", "cat > /dev/null", "--limit", "2"])
+    before = sold.sql("SELECT * FROM notifications ORDER BY id"), sold.sql("SELECT * FROM notification_attempts")
+    conn = sqlite3.connect(sold.db, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.executescript("BEGIN;" + V10_NOTIFICATIONS + "COMMIT;")
+    finally:
+        conn.close()
+    sold.run("shipment event SF1001 in_transit --at 2026-11-03T08:00")  # opens, upgrades, queues the new kind
+    after = sold.sql("SELECT * FROM notifications ORDER BY id")
+    assert after[:3] == before[0] and sold.sql("SELECT * FROM notification_attempts") == before[1]
+    assert [m["status"] for m in messages(sold)] == ["sent", "sent", "pending", "pending"]
+    assert messages(sold)[-1]["kind"] == "in_transit" and messages(sold)[-1]["order_id"] == oid
+    assert sold.sql("PRAGMA foreign_key_check") == [] and sold.sql("PRAGMA user_version") == [(11,)]
+    assert sold.run("db check").stdout.startswith("ledger OK: ")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        sold.sql("DELETE FROM notifications")

@@ -156,7 +156,8 @@ def everything(stocked):
     ("ticket reply {ticket} hi --from boss", "--from: 'boss' is not one of customer, me"),
     ("notify list --status gone", "--status: 'gone' is not pending, sending, sent or withdrawn"),
     ("notify list --kind parcel", "--kind: 'parcel' is not a notification kind (order_confirmed, deposit_received, "
-                                  "payment_received, shipped, customs, out_for_delivery, delivered, refund_issued, "
+                                  "payment_received, shipped, info_received, in_transit, customs, out_for_delivery, "
+                                  "delivered, exception, returned, lost, return_received, refund_issued, "
                                   "refund_due, order_cancelled)"),
     ("notify template show shipped --language fr", "--language: 'fr' is not a template language (zh-CN, en)"),
     ("stock list --format xml", "--format: 'xml' is not one of table, csv, json"),

@@ -113,7 +113,7 @@ def test_tracking_events_go_to_the_standing_parcel(mixed_up):
     assert d.run("shipment event SF1 delivered --at 2026-11-05").stdout == f"SF1: delivered (order {d.a} delivered)\n"
     assert states(d) == {d.a: "delivered", d.b: "paid"}
     assert d.sql("SELECT DISTINCT shipment_id FROM shipment_events") == [(right,)]
-    assert [m for m in messages(d) if m[2] == "delivered"] == [(7, d.a, "delivered", "pending", None)]
+    assert [m for m in messages(d) if m[2] == "delivered"] == [(8, d.a, "delivered", "pending", None)]
 
 
 def test_with_no_standing_parcel_the_event_goes_to_the_voided_one_and_changes_nothing(mixed_up):
@@ -365,8 +365,8 @@ def test_after_the_upgrade_the_voided_parcels_message_is_withdrawn(v8):
     assert [m[:4] for m in messages(v8)] == [
         (1, v8.a, "order_confirmed", "sent"), (2, v8.a, "payment_received", "sent"),
         (3, v8.b, "order_confirmed", "pending"), (4, v8.b, "payment_received", "pending"),
-        (5, v8.b, "shipped", "withdrawn"), (6, v8.a, "shipped", "pending"), (7, v8.a, "delivered", "pending"),
-        (8, v8.a, "refund_issued", "pending")]
+        (5, v8.b, "shipped", "withdrawn"), (6, v8.b, "in_transit", "withdrawn"), (7, v8.a, "shipped", "pending"),
+        (8, v8.a, "delivered", "pending"), (9, v8.a, "refund_issued", "pending")]
 
 
 def test_the_upgraded_shipments_are_still_append_only(v8):

@@ -151,7 +151,7 @@ def template_list(language: Optional[str] = LanguageOpt, db: DbOpt = None, fmt: 
 
 @template_app.command("show")
 def template_show(
-    kind: str = typer.Argument(..., help="order_confirmed, deposit_received, payment_received, shipped, customs, out_for_delivery, delivered, refund_issued, refund_due, order_cancelled."),
+    kind: str = typer.Argument(..., help="order_confirmed, deposit_received, payment_received, shipped, info_received, in_transit, customs, out_for_delivery, delivered, exception, returned, lost, return_received, refund_issued, refund_due, order_cancelled."),
     language: Optional[str] = LanguageOpt, db: DbOpt = None, fmt: FormatOpt = None,
 ) -> None:
     """One template and the placeholders it may use."""

@@ -18,6 +18,7 @@ DEFAULTS = {
     "backorder_alert_days": "3",
     "cover_window_days": "28",
     "language": "zh-CN",
+    "notify_skip": "",
     "service_level": "0.95",
     "cover_days": "28",
     "order_cost": "50",
@@ -41,6 +42,7 @@ HELP = {
     "backorder_alert_days": "days a back-ordered order may wait before check alerts",
     "cover_window_days": "days of past sales used for days_of_cover",
     "language": "notification template language (zh-CN or en)",
+    "notify_skip": "notification kinds never queued, comma-separated (e.g. info_received,in_transit)",
     "service_level": "share of lead times a computed reorder point should cover without running out",
     "cover_days": "days of forecast demand an order brings at least (order-up-to = reorder point + this)",
     "order_cost": "cost of placing one purchase order, base currency (for the EOQ)",
@@ -115,6 +117,10 @@ def validate(conn: sqlite3.Connection, key: str, value: str) -> str:
     elif key == "unpaid_shipping":
         if value not in ("warn", "refuse"):
             raise InvalidInput("unpaid_shipping: must be warn or refuse")
+    elif key == "notify_skip":
+        from daigou_cli.core.notify import skip_kinds
+
+        value = ",".join(skip_kinds(value, "notify_skip"))
     elif key == "language":
         if value not in ("zh-CN", "en"):
             raise InvalidInput("language: must be zh-CN or en")

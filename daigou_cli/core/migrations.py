@@ -73,6 +73,43 @@ def m009_tracking_unique_among_standing_parcels(conn: sqlite3.Connection) -> Non
         conn.execute(f"PRAGMA legacy_alter_table = {int(legacy)}")
 
 
+@step(11)
+def m011_every_tracking_status_notifies(conn: sqlite3.Connection) -> None:
+    """Every tracking status and a return without a refund queue a message now, so the CHECK
+    on notifications.kind takes the new kinds: the table is rebuilt as in step 9 (foreign
+    keys off, checked before the COMMIT; schema.sql then recreates indexes and triggers).
+    schema 11 also adds order_source_rows, which CREATE ... IF NOT EXISTS covers."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'notifications'").fetchone()
+    if sql is None or "'in_transit'" in sql[0]:
+        return
+    conn.execute("""
+        CREATE TABLE notifications_v11 (
+            id          INTEGER PRIMARY KEY,
+            entry_id    INTEGER NOT NULL REFERENCES entries(id),
+            order_id    INTEGER NOT NULL REFERENCES orders(id),
+            customer_id INTEGER NOT NULL REFERENCES customers(id),
+            shipment_id INTEGER REFERENCES shipments(id),
+            kind        TEXT NOT NULL CHECK (kind IN ('order_confirmed', 'deposit_received',
+                        'payment_received', 'shipped', 'info_received', 'in_transit', 'customs',
+                        'out_for_delivery', 'delivered', 'exception', 'returned', 'lost',
+                        'return_received', 'refund_issued', 'refund_due', 'order_cancelled')),
+            language    TEXT NOT NULL,
+            subject     TEXT NOT NULL,
+            body        TEXT NOT NULL,
+            at          TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )""")
+    columns = ", ".join(sorted(_columns(conn, "notifications")))
+    conn.execute(f"INSERT INTO notifications_v11 ({columns}) SELECT {columns} FROM notifications ORDER BY id")
+    conn.execute("DROP TABLE notifications")
+    legacy = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
+    conn.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        conn.execute("ALTER TABLE notifications_v11 RENAME TO notifications")
+    finally:
+        conn.execute(f"PRAGMA legacy_alter_table = {int(legacy)}")
+
+
 def _check_references(conn: sqlite3.Connection) -> None:
     """Foreign keys are off while an upgrade rebuilds tables: every reference must still hold."""
     broken = conn.execute("PRAGMA foreign_key_check").fetchone()

@@ -8,9 +8,12 @@ from daigou_cli.core import asof, clock, config, money
 from daigou_cli.core.errors import InvalidInput, Refused, UsageProblem
 
 LANGUAGES = ("zh-CN", "en")
-KINDS = ("order_confirmed", "deposit_received", "payment_received", "shipped", "customs",
-         "out_for_delivery", "delivered", "refund_issued", "refund_due", "order_cancelled")
-TRACKING_KINDS = ("customs", "out_for_delivery", "delivered")
+KINDS = ("order_confirmed", "deposit_received", "payment_received", "shipped", "info_received", "in_transit",
+         "customs", "out_for_delivery", "delivered", "exception", "returned", "lost", "return_received",
+         "refund_issued", "refund_due", "order_cancelled")
+# Every tracking status is news for the customer, once per parcel (trackers repeat in_transit).
+TRACKING_KINDS = ("info_received", "in_transit", "customs", "out_for_delivery", "delivered", "exception",
+                  "returned", "lost")
 PLACEHOLDERS = ("customer", "order_id", "external_id", "channel", "total", "paid", "balance_due",
                 "currency", "amount", "carrier", "tracking", "status", "items", "reason")
 NOTIFICATION_COLUMNS = ["id", "order_id", "customer", "kind", "status", "created_at", "sent_at", "subject",
@@ -31,12 +34,24 @@ DEFAULT_TEMPLATES = {
                              "（合计 {total} {currency}），我们会尽快为您发货。"),
         "shipped": ("订单 {order_id} 已发货",
                     _ZH + "您的订单 {order_id} 已发货：{items}。快递 {carrier}，运单号 {tracking}。"),
+        "info_received": ("订单 {order_id} 已交快递",
+                          _ZH + "您的包裹已交给 {carrier}（运单号 {tracking}），等待揽收。"),
+        "in_transit": ("订单 {order_id} 运输中",
+                       _ZH + "您的包裹（{carrier} {tracking}）正在运输途中。"),
         "customs": ("订单 {order_id} 清关中",
                     _ZH + "您的包裹（{carrier} {tracking}）正在清关，请耐心等待。"),
         "out_for_delivery": ("订单 {order_id} 派送中",
                              _ZH + "您的包裹（{carrier} {tracking}）正在派送，请保持电话畅通。"),
         "delivered": ("订单 {order_id} 已签收",
                       _ZH + "您的包裹（{carrier} {tracking}）已签收。如有任何问题请随时联系我们，谢谢！"),
+        "exception": ("订单 {order_id} 派送异常",
+                      _ZH + "您的包裹（{carrier} {tracking}）派送遇到问题，我们正在跟进，会尽快回复您。"),
+        "returned": ("订单 {order_id} 包裹被退回",
+                     _ZH + "您的包裹（{carrier} {tracking}）被退回寄件人，我们会尽快与您联系安排。"),
+        "lost": ("订单 {order_id} 包裹丢失",
+                 _ZH + "很抱歉，您的包裹（{carrier} {tracking}）已确认丢失，我们会尽快与您联系补发或退款。"),
+        "return_received": ("订单 {order_id} 退货已收到",
+                            _ZH + "我们已收到订单 {order_id} 的退货：{items}。"),
         "refund_issued": ("订单 {order_id} 已退款",
                           _ZH + "订单 {order_id} 已退款 {amount} {currency}，请注意查收。"),
         "refund_due": ("订单 {order_id} 已取消",
@@ -56,6 +71,11 @@ DEFAULT_TEMPLATES = {
         "shipped": ("Order {order_id} shipped",
                     "Hi {customer}, your order {order_id} has shipped: {items}. "
                     "Carrier {carrier}, tracking number {tracking}."),
+        "info_received": ("Order {order_id} handed to the carrier",
+                          "Hi {customer}, your parcel is with {carrier} (tracking number {tracking}), "
+                          "waiting to be picked up."),
+        "in_transit": ("Order {order_id} is on its way",
+                       "Hi {customer}, your parcel ({carrier} {tracking}) is on its way."),
         "customs": ("Order {order_id} is in customs",
                     "Hi {customer}, your parcel ({carrier} {tracking}) is going through customs."),
         "out_for_delivery": ("Order {order_id} is out for delivery",
@@ -63,6 +83,17 @@ DEFAULT_TEMPLATES = {
         "delivered": ("Order {order_id} delivered",
                       "Hi {customer}, your parcel ({carrier} {tracking}) has been delivered. "
                       "Tell us if anything is wrong. Thank you!"),
+        "exception": ("A problem with the delivery of order {order_id}",
+                      "Hi {customer}, the carrier reports a problem delivering your parcel ({carrier} "
+                      "{tracking}). We are on it and will get back to you."),
+        "returned": ("Order {order_id} is coming back to us",
+                     "Hi {customer}, your parcel ({carrier} {tracking}) is being returned to the sender. "
+                     "We will contact you to sort it out."),
+        "lost": ("Order {order_id}: parcel lost",
+                 "Hi {customer}, we are sorry: your parcel ({carrier} {tracking}) is lost. We will "
+                 "contact you about a replacement or a refund."),
+        "return_received": ("Return received for order {order_id}",
+                            "Hi {customer}, we received your return for order {order_id}: {items}."),
         "refund_issued": ("Refund for order {order_id}",
                           "Hi {customer}, we refunded {amount} {currency} for order {order_id}."),
         "refund_due": ("Order {order_id} cancelled",
@@ -73,8 +104,11 @@ DEFAULT_TEMPLATES = {
     },
 }
 STATUS_WORDS = {
-    "zh-CN": {"customs": "清关中", "out_for_delivery": "派送中", "delivered": "已签收"},
-    "en": {"customs": "in customs", "out_for_delivery": "out for delivery", "delivered": "delivered"},
+    "zh-CN": {"info_received": "已交快递", "in_transit": "运输中", "customs": "清关中", "out_for_delivery": "派送中",
+              "delivered": "已签收", "exception": "派送异常", "returned": "退回寄件人", "lost": "丢失"},
+    "en": {"info_received": "with the carrier", "in_transit": "in transit", "customs": "in customs",
+           "out_for_delivery": "out for delivery", "delivered": "delivered", "exception": "delivery problem",
+           "returned": "returned to sender", "lost": "lost"},
 }
 
 
@@ -167,8 +201,19 @@ def _items(conn: sqlite3.Connection, sql: str, arg: int, language: str) -> str:
     return joint.join(f"{r[0]}{times}{r[1]}" for r in rows)
 
 
+def skip_kinds(text: str, field: str = "notify_skip") -> list[str]:
+    """config notify_skip: the kinds a daigou does not want to send (in_transit, say)."""
+    return [_kind(word, field) for word in str(text or "").replace(" ", "").split(",") if word]
+
+
 def _resolve_kind(conn: sqlite3.Connection, kind: str, summary: sqlite3.Row, shipment_id) -> str | None:
-    """The caller names the event; the order's state after it decides which message fits."""
+    """The caller names the event; the order's state after it decides which message fits,
+    unless config notify_skip says that kind is never sent."""
+    chosen = _message_kind(conn, kind, summary, shipment_id)
+    return None if chosen in skip_kinds(config.get(conn, "notify_skip")) else chosen
+
+
+def _message_kind(conn: sqlite3.Connection, kind: str, summary: sqlite3.Row, shipment_id) -> str | None:
     if kind == "payment":
         return "deposit_received" if summary["balance_due"] > 0 else "payment_received"
     if kind == "cancelled":
@@ -215,6 +260,11 @@ def queue(conn: sqlite3.Connection, kind: str, order_id: int, entry_id: int, at:
                                            "JOIN order_lines ol ON ol.id = sl.order_line_id "
                                            "JOIN products p ON p.sku = ol.sku WHERE sl.shipment_id = ? "
                                            "GROUP BY ol.id ORDER BY ol.line_no", shipment_id, lang)
+    if chosen == "return_received":  # what came back, not the whole order
+        values["items"] = _items(conn, "SELECT p.name, SUM(rl.qty) FROM return_lines rl "
+                                       "JOIN order_lines ol ON ol.id = rl.order_line_id "
+                                       "JOIN products p ON p.sku = ol.sku WHERE rl.return_id = ? "
+                                       "GROUP BY ol.id ORDER BY ol.line_no", entry_id, lang)
     text = template(conn, chosen, lang)
     subject = " ".join(text["subject"].format_map(values).split())
     body = text["body"].format_map(values)

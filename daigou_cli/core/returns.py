@@ -76,6 +76,8 @@ def record_return(conn: sqlite3.Connection, ref, lines: list[str], reason: str, 
         conn.execute("INSERT INTO payments(entry_id, order_id, amount, method, at) VALUES (?, ?, ?, 'refund', ?)",
                      (entry, order["id"], -refund_minor, at))
         notify.queue(conn, "refund_issued", order["id"], entry, at, amount=refund_minor)
+    else:
+        notify.queue(conn, "return_received", order["id"], entry, at)
     filled = [] if writeoff else orders.fill_backorders(conn, [p["sku"] for p in plan], entry, at)
     after = conn.execute("SELECT state, paid FROM order_summary WHERE id = ?", (order["id"],)).fetchone()
     return {"id": entry, "order_id": order["id"], "units": sum(p["qty"] for p in plan), "disposition": disposition,
