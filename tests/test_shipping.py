@@ -289,3 +289,10 @@ def test_quote_warns_over_customs_limit(carriers):
     carriers.run("config set customs_limit 0")
     assert [r["fits"] for r in carriers.csv("shipment quote --weight 1 --value 1200 --to Shanghai")] == [
         "best: economy, cheapest", "fastest"]
+
+
+def test_one_unit_is_one_unit(store):
+    order = new_order(store, "wxm_88 POCKY:1 --at 2026-10-03")
+    store.run(f"order pay {order} 15")
+    out = store.run(f"ship {order} --carrier SF --tracking SF11 --at 2026-10-04").stdout
+    assert out.startswith(f"shipped 1 unit of order {order} from ")

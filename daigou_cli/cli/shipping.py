@@ -59,7 +59,8 @@ def ship(
     if r["unpaid"]:
         print(f"note: {r['unpaid']} (shipped anyway; config set unpaid_shipping refuse to stop such parcels)",
               file=sys.stderr)
-    done(ledger, r, f"shipped {r['units']} units of order {r['order_id']} from {r['from']} by {r['carrier']} "
+    done(ledger, r, f"shipped {r['units']} unit{'s' if r['units'] != 1 else ''} of order {r['order_id']} "
+         f"from {r['from']} by {r['carrier']} "
          f"{r['tracking']} ({r['state']}, declared {r['declared']} {r['currency']}) (entry {r['id']})", fmt, quiet)
 
 
