@@ -378,3 +378,23 @@ def test_every_command_has_help(daigou):
                     "demo", "fx set", "fx list", "config get", "config set"):
         out = daigou.run(f"{command} --help").stdout
         assert "Usage" in out and "--help" in out, command
+
+
+@pytest.mark.parametrize("args", [
+    ["stock", "add", "NOPE", "1", "--cost", "1"],
+    ["order", "new", "张三", "X:1"],
+    ["order", "import", "-", "--from", "csv"],
+])
+def test_a_refused_first_write_leaves_no_ledger_behind(daigou, tmp_path, args):
+    path = tmp_path / "new" / "deeper" / "ledger.db"
+    text = "order_id,date,customer,sku,qty,price\nA1,2026-12-01,老王,NOPE,1,10\n"
+    result = daigou.run([*args, "--db", str(path)], code=3, input=text)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "new").exists()  # nothing written: no file, no folders
+
+
+def test_a_refused_write_leaves_an_existing_ledger_and_its_folder(daigou, tmp_path):
+    path = tmp_path / "shop" / "ledger.db"
+    daigou.run(["location", "add", "SH", "--region", "Shanghai", "--db", str(path)])
+    daigou.run(["stock", "add", "NOPE", "1", "--cost", "1", "--db", str(path)], code=3)
+    assert daigou.csv(f"location list --db {path}")[0]["code"] == "SH"

@@ -79,14 +79,51 @@ def check_write_format(fmt: str | None) -> str | None:
 
 @contextmanager
 def writing(db: str | None, fmt: str | None = None):
-    """One transaction for the whole command: all of its writing or none."""
+    """One transaction for the whole command: all of its writing or none. A refused first
+    write leaves no ledger file behind either (nothing written means no file made)."""
     check_write_format(fmt)
-    conn = connect(resolve_path(db or _root["db"]), create=True)
+    path = resolve_path(db or _root["db"])
+    made = [p for p in (path, *path.parents) if not p.exists()]
+    conn = connect(path, create=True)
     try:
         with transaction(conn):
             yield Ledger(conn)
+    except BaseException:
+        if made and _holds_nothing(conn):
+            conn.close()
+            # The last connection to close removes the WAL files: if they are still there,
+            # another process has this new ledger open (and may be writing): leave it be.
+            if not any(path.with_name(path.name + end).exists() for end in ("-wal", "-shm")):
+                _remove_new(made)
+        raise
     finally:
         conn.close()
+
+
+def _holds_nothing(conn) -> bool:
+    """Whether a ledger has no row in any table (only its schema)."""
+    import sqlite3
+
+    try:
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                            "AND name NOT LIKE 'sqlite_%'").fetchall()
+        # A full-text index keeps its own bookkeeping rows in shadow tables (faq_fts_config).
+        virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
+        tables = [name for name, _ in rows if not any(name.startswith(v + "_") for v in virtual)]
+        return not any(conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for t in tables)
+    except sqlite3.Error:
+        return False
+
+
+def _remove_new(made: list) -> None:
+    """The ledger file this command created, then the folders it made."""
+    path, folders = made[0], made[1:]
+    path.unlink(missing_ok=True)
+    for folder in folders:
+        try:
+            folder.rmdir()  # only if empty: never anything but what this command made
+        except OSError:
+            break
 
 
 @contextmanager
