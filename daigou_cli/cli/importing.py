@@ -11,16 +11,19 @@ PROGRESS_FROM_ROWS = 200  # smaller imports finish before a bar would be worth d
 
 
 @contextmanager
-def progress_bar(total: int, label: str):
-    """A Rich progress bar on stderr when it is a terminal and the import is long; else nothing."""
+def progress_bar(total: int, source: str):
+    """A Rich progress bar on stderr when it is a terminal and the import is long; else nothing.
+    It names the file alone: a long path would squeeze the bar and its percentage out."""
     if total < PROGRESS_FROM_ROWS or not sys.stderr.isatty():
         yield None
         return
+    from pathlib import Path
+
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(f"importing {Path(source).name}", total=total)
         yield lambda done, _total: bar.update(task, completed=done)
 
 
@@ -38,7 +41,7 @@ def import_csv(file: str, layout, load: Callable, *, db: str | None, fmt: str | 
     table = common.read_table(file, layout, encoding)
     rejects = common.reject_path(file, reject_file) if skip_invalid and not dry_run else None
     opened = rehearsing(db) if dry_run else writing(db, fmt)
-    with opened as ledger, progress_bar(len(table.rows), f"importing {table.source}") as progress:
+    with opened as ledger, progress_bar(len(table.rows), table.source) as progress:
         try:
             result = load(ledger, table, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress)
         except common.ImportRejected as exc:

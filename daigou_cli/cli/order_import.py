@@ -43,7 +43,7 @@ def import_orders(file: str, source_format: str, *, items: str | None, mapping: 
     table = source.table
     rejects = common.reject_path(file, reject_file) if skip_invalid and not dry_run else None
     opened = rehearsing(db) if dry_run else writing(db, fmt)
-    with opened as ledger, progress_bar(len(table.rows), f"importing {table.source}") as progress:
+    with opened as ledger, progress_bar(len(table.rows), table.source) as progress:
         when = ledger.at(at) if at else None
         # The bar counts rows; the import goes order by order.
         rows = len(table.rows)
