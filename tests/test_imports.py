@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -85,7 +86,7 @@ def test_a_bad_row_writes_nothing_and_names_file_line_and_column(daigou, tmp_pat
     assert stderr_lines(result) == [
         f"daigou: {path} line 5, column price: value 'five': not an amount; nothing imported"]
     assert result.stdout == ""
-    assert products(daigou) == []
+    assert not Path(daigou.db).exists()  # the first write, refused: not even a ledger file
 
 
 def test_more_bad_rows_are_counted_on_the_one_line(daigou):
@@ -149,11 +150,24 @@ def test_dry_run_lists_every_bad_row_and_exits_3(daigou):
 def test_an_existing_sku_is_refused_unless_update(daigou):
     daigou.run("product add SHI-50 --name 资生堂 --price 600 --category cosmetics")
     result = daigou.run("product import -", input=PRODUCTS, code=3)
-    assert "line 2, column sku: value 'SHI-50': already in the catalogue (use --update to change it)" in result.stderr
+    assert ("line 2, column sku: value 'SHI-50': already in the catalogue with other values (use --update to "
+            "change it)") in result.stderr
     result = daigou.run("product import - --update", input=PRODUCTS)
     assert result.stdout == "imported 3 products from stdin (2 added, 1 updated)\n"
     assert daigou.sql("SELECT name, price, category FROM products WHERE sku = 'SHI-50'") == [
         ("资生堂红腰子精华 50ml", 68000, "cosmetics")]
+
+
+def test_importing_the_same_products_twice_changes_nothing(daigou):
+    daigou.run("product import -", input=PRODUCTS)
+    before = daigou.sql("SELECT * FROM products ORDER BY sku")
+    result = daigou.run("product import -", input=PRODUCTS)
+    assert result.stdout == "imported 3 products from stdin (3 unchanged)\n"
+    assert daigou.sql("SELECT * FROM products ORDER BY sku") == before
+    changed = PRODUCTS.replace("68000", "69000").replace(",680,", ",690,")
+    assert changed != PRODUCTS
+    daigou.run("product import -", input=changed, code=3)
+    assert daigou.sql("SELECT * FROM products ORDER BY sku") == before
 
 
 def test_update_keeps_what_an_empty_cell_leaves_out(daigou):

@@ -172,7 +172,7 @@ def supplier_list(db: DbOpt = None, fmt: FormatOpt = None) -> None:
 def product_import(
     file: str = typer.Argument(..., metavar="FILE|-", help="CSV: sku, name, category, zone, price, currency, weight, "
                                "reorder_point, reorder_qty, lead_days, shelf_life_days, warranty_days, supplier."),
-    update: bool = typer.Option(False, "--update", help="Change SKUs already in the catalogue (their non-empty cells) instead of refusing them."),
+    update: bool = typer.Option(False, "--update", help="Change SKUs already in the catalogue (their non-empty cells) instead of refusing rows that differ from it (a row that says what the catalogue says is unchanged either way)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="NAME", help="utf-8, gbk, gb18030 ... (default: detected)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report what would be imported; write nothing."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the good rows; bad rows go, with their reason, to the reject file."),
