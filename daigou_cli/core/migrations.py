@@ -39,15 +39,12 @@ def m002_pack_size_and_supplier_store(conn: sqlite3.Connection) -> None:
 @step(9)
 def m009_tracking_unique_among_standing_parcels(conn: sqlite3.Connection) -> None:
     """A voided parcel gives its tracking number back, so shipments.tracking loses its UNIQUE
-    column constraint (ship now refuses only a number a standing parcel has). SQLite cannot
-    drop a constraint: the table is rebuilt its documented way, with foreign keys off for the
-    upgrade (db.py) and checked before it commits (upgrade). Its indexes and triggers go with
-    the old table; schema.sql creates them again right after the steps."""
+    column constraint (ship now refuses only a number a standing parcel has); SQLite cannot
+    drop a constraint, so the table is rebuilt."""
     unique = [row for row in conn.execute("PRAGMA index_list(shipments)") if row[3] == "u"]
     if not unique:  # no shipments table yet (schema.sql makes it), or already rebuilt
         return
-    conn.execute("""
-        CREATE TABLE shipments_v9 (
+    _rebuild(conn, "shipments", """
             id            INTEGER PRIMARY KEY REFERENCES entries(id),
             order_id      INTEGER NOT NULL REFERENCES orders(id),
             carrier       TEXT NOT NULL,
@@ -58,32 +55,18 @@ def m009_tracking_unique_among_standing_parcels(conn: sqlite3.Connection) -> Non
             weight_g      INTEGER,
             declared      INTEGER NOT NULL CHECK (declared >= 0),
             insured       INTEGER,
-            at            TEXT NOT NULL
-        )""")
-    columns = ", ".join(sorted(_columns(conn, "shipments")))
-    conn.execute(f"INSERT INTO shipments_v9 ({columns}) SELECT {columns} FROM shipments ORDER BY id")
-    conn.execute("DROP TABLE shipments")
-    # The views still name the dropped table until schema.sql recreates them; the legacy
-    # rename does not re-check them (nor rewrite anything: nothing refers to shipments_v9).
-    legacy = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
-    conn.execute("PRAGMA legacy_alter_table = ON")
-    try:
-        conn.execute("ALTER TABLE shipments_v9 RENAME TO shipments")
-    finally:
-        conn.execute(f"PRAGMA legacy_alter_table = {int(legacy)}")
+            at            TEXT NOT NULL""")
 
 
 @step(11)
 def m011_every_tracking_status_notifies(conn: sqlite3.Connection) -> None:
     """Every tracking status and a return without a refund queue a message now, so the CHECK
-    on notifications.kind takes the new kinds: the table is rebuilt as in step 9 (foreign
-    keys off, checked before the COMMIT; schema.sql then recreates indexes and triggers).
-    schema 11 also adds order_source_rows, which CREATE ... IF NOT EXISTS covers."""
+    on notifications.kind takes the new kinds: the table is rebuilt. Schema 11 also adds
+    order_source_rows, which CREATE ... IF NOT EXISTS covers."""
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'notifications'").fetchone()
     if sql is None or "'in_transit'" in sql[0]:
         return
-    conn.execute("""
-        CREATE TABLE notifications_v11 (
+    _rebuild(conn, "notifications", """
             id          INTEGER PRIMARY KEY,
             entry_id    INTEGER NOT NULL REFERENCES entries(id),
             order_id    INTEGER NOT NULL REFERENCES orders(id),
@@ -97,15 +80,23 @@ def m011_every_tracking_status_notifies(conn: sqlite3.Connection) -> None:
             subject     TEXT NOT NULL,
             body        TEXT NOT NULL,
             at          TEXT NOT NULL,
-            recorded_at TEXT NOT NULL
-        )""")
-    columns = ", ".join(sorted(_columns(conn, "notifications")))
-    conn.execute(f"INSERT INTO notifications_v11 ({columns}) SELECT {columns} FROM notifications ORDER BY id")
-    conn.execute("DROP TABLE notifications")
+            recorded_at TEXT NOT NULL""")
+
+
+def _rebuild(conn: sqlite3.Connection, table: str, columns_sql: str) -> None:
+    """SQLite's documented way to change a table's constraints: a new table with every row,
+    the old one dropped, the new one renamed (foreign keys are off for the upgrade, db.py,
+    and checked before it commits). The views still name the dropped table until schema.sql
+    recreates them, so the legacy rename, which does not re-check them, is used; indexes and
+    triggers go with the old table and schema.sql creates them again after the steps."""
+    conn.execute(f"CREATE TABLE {table}_rebuilt ({columns_sql})")
+    columns = ", ".join(sorted(_columns(conn, table)))
+    conn.execute(f"INSERT INTO {table}_rebuilt ({columns}) SELECT {columns} FROM {table} ORDER BY rowid")
+    conn.execute(f"DROP TABLE {table}")
     legacy = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
     conn.execute("PRAGMA legacy_alter_table = ON")
     try:
-        conn.execute("ALTER TABLE notifications_v11 RENAME TO notifications")
+        conn.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
     finally:
         conn.execute(f"PRAGMA legacy_alter_table = {int(legacy)}")
 
