@@ -53,8 +53,8 @@ def test_tracker_names_map_onto_ours(parcels, tracker, ours):
     assert events(parcels) == [("SF100", ours, "2026-11-01T16:00:00Z", None)]
 
 
-def test_unknown_status_is_invalid(parcels):
-    result = parcels.run("shipment event SF100 Teleported", code=3)
+def test_unknown_status_on_the_command_line_is_a_usage_error(parcels):
+    result = parcels.run("shipment event SF100 Teleported", code=2)
     assert result.stderr.startswith("daigou: STATUS: 'Teleported' is not a tracking status")
     assert events(parcels) == []
 

@@ -5,7 +5,7 @@ import re
 import sqlite3
 
 from daigou_cli.core import catalog, clock, config, fx, money, notify, stock
-from daigou_cli.core.errors import InvalidInput, Refused
+from daigou_cli.core.errors import InvalidInput, Refused, UsageProblem
 from daigou_cli.core.ledger import is_voided, record_entry
 from daigou_cli.core.orders import find_order
 
@@ -42,8 +42,11 @@ def normalize_status(text: str, field: str = "STATUS") -> str:
     head = re.split(r"[_\s]", raw)[0]  # a sub-status we do not know: use its main status
     if head and head != raw:
         return normalize_status(head, field)
-    raise InvalidInput(f"{field}: {text!r} is not a tracking status ({', '.join(STATUSES)}, "
-                       "or an AfterShip/17TRACK name)")
+    # On the command line a status outside the list is a usage error, like any option's fixed
+    # list; in an imported file it is a bad row (invalid input).
+    error = UsageProblem if field == "STATUS" else InvalidInput
+    raise error(f"{field}: {text!r} is not a tracking status ({', '.join(STATUSES)}, "
+                "or an AfterShip/17TRACK name)")
 
 
 def _units_to_ship(conn, order_id: int, lines: list[str], location: str | None) -> list[dict]:
