@@ -169,7 +169,15 @@ def test_a_ledger_already_at_daigou_db_is_never_replaced(daigou, tmp_path):
     mine = tmp_path / "mine.db"
     daigou.run(["product", "add", "MINE-1", "--name", "我的", "--category", "x", "--db", str(mine)])
     result = daigou.run("demo --force --format csv", env={"DAIGOU_DB": str(mine)})
-    assert f"note: $DAIGOU_DB ({mine}) already holds a ledger; it is left as it is" in result.stderr
+    assert f"note: $DAIGOU_DB ({mine}) already exists; it is left as it is" in result.stderr
     assert sql(mine, "SELECT sku FROM products") == [("MINE-1",)]
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("demo ledger: ")]
     assert Path(line.removeprefix("demo ledger: ")).parent.name.startswith("daigou-demo-")
+
+
+def test_a_path_under_a_file_or_empty_is_one_clear_line(daigou, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    result = daigou.run(["demo", str(tmp_path / "notes.txt" / "l.db")], code=3)
+    assert result.stderr.strip() == f"daigou: PATH: {tmp_path / 'notes.txt'} is a file, so {tmp_path / 'notes.txt' / 'l.db'} cannot be made"
+    assert daigou.run(["demo", ""], code=3).stderr.strip() == "daigou: PATH: empty; give a file, e.g. shop.db"
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"

@@ -351,7 +351,8 @@ def test_back_dated_writeoff_at_several_places_takes_only_units_there_since(shop
     # On 10-16 all 15 were at TOKYO, but 12 have left it since: only TOKYO's last 3 can go.
     result = shop("stock writeoff SHI-50 4 --reason lost --at 2026-10-16")
     assert (result.exit_code, result.stderr) == (
-        4, "daigou: SHI-50: only 3 on hand on 2026-10-16 (SH 12, TOKYO 3), cannot take 4\n")
+        4, "daigou: SHI-50: only 3 on hand on 2026-10-16 and there ever since, cannot take 4 "
+           "(on hand now: SH 12, TOKYO 3)\n")
     shop.run("stock writeoff SHI-50 3 --reason lost --at 2026-10-16")
     assert on_hand(shop, "SHI-50") == {"SH": 12, "TOKYO": 0}
 
@@ -362,7 +363,10 @@ def test_writeoff_at_several_places_releases_what_was_held_there(shop):
     shop.run("customer add 王小美 --region Shanghai")
     order = shop.json("order new 王小美 SHI-50:4 --at 2026-10-21")["id"]
     record = shop.json("stock writeoff SHI-50 12 --reason lost")
-    assert record["backordered"] == [{"order_id": order, "sku": "SHI-50", "qty": 2}]
+    # 2 of its 4 held at SH were lost; 1 is held again at TOKYO, 1 waits.
+    assert record["backordered"] == [{"order_id": order, "sku": "SHI-50", "qty": 1}]
+    assert record["held_again"] == [{"order_id": order, "sku": "SHI-50", "qty": 1}]
+    assert shop.json(f"order show {order} --format json")["backordered"] == 1
     rows = {r["location"]: (r["on_hand"], r["reserved"], r["available"]) for r in shop.csv("stock list --sku SHI-50")}
     assert rows == {"SH": ("2", "2", "0"), "TOKYO": ("1", "1", "0")}
 
@@ -557,3 +561,13 @@ def test_product_show_json_has_stock_and_lots(shop):
     assert [(s["location"], s["on_hand"]) for s in record["stock"]] == [("TOKYO", 15)]
     assert sorted(lot["qty"] for lot in record["lots"]) == [5, 10]
     assert Decimal(str(record["stock"][0]["value"])) == Decimal("3007.60")
+
+
+def test_found_units_back_dated_before_any_receipt_are_refused(shop):
+    lot1, lot2 = two_places(shop)
+    before = shop.sql("SELECT count(*) FROM movements")
+    result = shop("stock adjust SHI-50 1 --location SH --reason found --at 2020-01-01")
+    assert (result.exit_code, result.stderr) == (
+        4, "daigou: SHI-50: not received by 2020-01-01, so there is no cost to count found units at "
+           "(use daigou stock add SHI-50 1 --cost UNIT_COST)\n")
+    assert shop.sql("SELECT count(*) FROM movements") == before

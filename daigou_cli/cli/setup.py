@@ -59,7 +59,7 @@ def demo(
     """A realistic small daigou from examples/ in a fresh ledger, then the dashboard.
 
     The ledger goes to PATH, else --db, else $DAIGOU_DB, so the commands that follow read
-    it; an existing file at PATH or --db is replaced only with --force. A ledger already at
+    it; an existing file at PATH or --db is replaced only with --force. A file already at
     $DAIGOU_DB is never replaced: the demo goes to a new temp dir then.
     """
     import os
@@ -73,7 +73,7 @@ def demo(
     if path is None and env and not os.path.exists(os.path.expanduser(env)):
         path = env
     elif path is None and env:
-        print(f"note: $DAIGOU_DB ({env}) already holds a ledger; it is left as it is", file=sys.stderr)
+        print(f"note: $DAIGOU_DB ({env}) already exists; it is left as it is", file=sys.stderr)
     target = demo_data.build(path, force)
     with reading(str(target)) as ledger:
         demo_data.dashboard(ledger, fmt)

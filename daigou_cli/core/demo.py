@@ -34,9 +34,14 @@ def examples_dir() -> Path:
 def _target(path: str | None, force: bool) -> Path:
     if path is None:
         return Path(tempfile.mkdtemp(prefix="daigou-demo-")) / "ledger.db"
+    if not str(path).strip():
+        raise InvalidInput("PATH: empty; give a file, e.g. shop.db")
     target = Path(path).expanduser()
     if target.is_dir():
         raise InvalidInput(f"PATH: {path} is a folder; give a file, e.g. {target / 'ledger.db'}")
+    blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise InvalidInput(f"PATH: {blocking} is a file, so {path} cannot be made")
     if target.exists() and not force:
         raise Refused(f"{path}: already exists (use --force to replace it)")
     return target

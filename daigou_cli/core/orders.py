@@ -110,9 +110,11 @@ def fill_backorders(conn: sqlite3.Connection, skus, entry: int, at: str) -> list
 
 
 def release_for_shortage(conn: sqlite3.Connection, sku: str, location: str, qty: int, entry: int,
-                         at: str) -> list[dict]:
+                         at: str) -> tuple[list[dict], list[dict]]:
     """Stock that was reserved is gone (lost, damaged, counted short): the least urgent,
-    newest reservations give way and those lines go back to waiting."""
+    newest reservations give way and those lines go back to waiting, then waiting lines are
+    held again from stock elsewhere. Returns (what now waits because of this: released less
+    what the same order got back, what was held again)."""
     released, left = [], qty
     rows = conn.execute(
         f"SELECT r.order_line_id, r.qty, ol.order_id, "
@@ -131,8 +133,17 @@ def release_for_shortage(conn: sqlite3.Connection, sku: str, location: str, qty:
         released.append({"order_id": row["order_id"], "sku": sku, "qty": part})
         left -= part
     # What was lost here may still be held from stock elsewhere.
-    fill_backorders(conn, [sku], entry, at)
-    return released
+    filled = fill_backorders(conn, [sku], entry, at)
+    back = {}
+    for item in filled:
+        back[item["order_id"]] = back.get(item["order_id"], 0) + item["qty"]
+    waiting = []
+    for item in released:
+        kept = min(item["qty"], back.get(item["order_id"], 0))
+        back[item["order_id"]] = back.get(item["order_id"], 0) - kept
+        if item["qty"] > kept:
+            waiting.append(item | {"qty": item["qty"] - kept})
+    return waiting, filled
 
 
 # ----------------------------------------------------------------- writing orders

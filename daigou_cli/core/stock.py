@@ -149,8 +149,10 @@ def take_anywhere(conn: sqlite3.Connection, sku: str, qty: int, fefo: bool = Fal
             left -= part
     if left:
         places = on_hand_by_location(conn, sku)
-        dated = f" on {_day(conn, at)}" if at and qty - left < sum(places.values()) else ""
-        raise Refused(f"{sku}: only {qty - left} on hand{dated} ({_listing(places)}), cannot take {qty}")
+        if at and qty - left < sum(places.values()):  # the places say what is there now, not then
+            raise Refused(f"{sku}: only {qty - left} on hand on {_day(conn, at)} and there ever since, "
+                          f"cannot take {qty} (on hand now: {_listing(places)})")
+        raise Refused(f"{sku}: only {qty - left} on hand ({_listing(places)}), cannot take {qty}")
     return taken
 
 
@@ -177,15 +179,17 @@ def _take_out(conn, sku_text: str, qty, location: str | None, at: str, kind: str
     for where, lot_id, part in parts:
         _movement(conn, entry, at, sku, where, lot_id, -part, kind, reason)
     places = list(dict.fromkeys(where for where, _, _ in parts))
-    released = []
-    for where in places:  # units held for orders that are gone: those orders wait again
+    waiting, held_again = [], []
+    for where in places:  # units held for orders that are gone: held elsewhere, else they wait
         shortfall = reserved(conn, sku, where) - on_hand(conn, sku, where)
         if shortfall > 0:
-            released += orders.release_for_shortage(conn, sku, where, shortfall, entry, at)
+            still, filled = orders.release_for_shortage(conn, sku, where, shortfall, entry, at)
+            waiting += still
+            held_again += filled
     lots = [{"lot": lot, "location": where, "qty": part} for where, lot, part in parts]
     return {"id": entry, "sku": sku, "name": product["name"], "qty": -quantity, "location": ", ".join(places),
             "reason": reason, "lots": lots, "on_hand": sum(on_hand(conn, sku, where) for where in places),
-            "backordered": released, "at": clock.from_db(at)}
+            "backordered": waiting, "held_again": held_again, "at": clock.from_db(at)}
 
 
 def _reason(reason: str | None, field: str = "--reason") -> str:
@@ -210,12 +214,15 @@ def adjust(conn: sqlite3.Connection, sku: str, delta, reason: str, at: str, loca
         return _take_out(conn, sku, -change, location, at, "adjust", why)
     product = catalog.product_row(conn, sku)
     where = _found_at(conn, product["sku"], location)
+    # A lot received by then: found units cannot belong to a lot that did not exist yet.
     lot = conn.execute(
-        "SELECT l.id FROM lots l WHERE l.sku = ? ORDER BY "
+        "SELECT l.id FROM lots l WHERE l.sku = ? AND l.received_at <= ? ORDER BY "
         "EXISTS (SELECT 1 FROM movements m WHERE m.lot_id = l.id AND m.location = ?) DESC, "
-        "l.received_at DESC, l.id DESC LIMIT 1", (product["sku"], where)).fetchone()
+        "l.received_at DESC, l.id DESC LIMIT 1", (product["sku"], at, where)).fetchone()
     if lot is None:
-        raise Refused(f"{product['sku']}: never received, so there is no cost to count found units at "
+        received = conn.execute("SELECT 1 FROM lots WHERE sku = ?", (product["sku"],)).fetchone()
+        when = f"not received by {_day(conn, at)}" if received else "never received"
+        raise Refused(f"{product['sku']}: {when}, so there is no cost to count found units at "
                       f"(use daigou stock add {product['sku']} {change} --cost UNIT_COST)")
     entry = record_entry(conn, "adjust", at, why)
     _movement(conn, entry, at, product["sku"], where, lot[0], change, "adjust", why)
