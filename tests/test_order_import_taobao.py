@@ -67,6 +67,14 @@ def write_pair(tmp_path, orders_rows=ORDERS, item_rows=ITEMS, encoding="gb18030"
     return orders_file, items_file
 
 
+def refused(shop, orders_file, items_file) -> list[str]:
+    """Import the pair expecting a refusal (exit 3) that writes nothing; its stderr lines."""
+    before = counts(shop)
+    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
+    assert counts(shop) == before
+    return stderr_lines(result)
+
+
 def test_the_gb18030_pair_becomes_orders_with_lines_states_and_buyers(shop, tmp_path):
     orders_file, items_file = write_pair(tmp_path)
     assert b'"=""3915123456789012345"""' in orders_file.read_bytes()
@@ -117,11 +125,8 @@ def test_the_items_file_is_required(shop, tmp_path):
 def test_a_bad_item_names_the_items_file_line_and_column(shop, tmp_path):
     bad = ITEMS[:4] + [item("3915123456789012347", "Pocky 巧克力棒", "19.0O", "3", sku="POCKY-CHOCO")] + ITEMS[5:]
     orders_file, items_file = write_pair(tmp_path, item_rows=bad)
-    before = counts(shop)
-    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
-    assert stderr_lines(result) == [
+    assert refused(shop, orders_file, items_file) == [
         f"daigou: {items_file} line 6, column 价格: value '19.0O': not an amount; nothing imported"]
-    assert counts(shop) == before
 
 
 def test_goods_that_are_more_than_the_items_are_refused(shop, tmp_path):
@@ -160,43 +165,31 @@ def test_items_that_do_not_add_up_to_the_units_of_the_order_are_refused(shop, tm
     # 10 units of the 680.00 line for 3 ordered: not a discount of 6120.00 but a wrong 购买数量
     wrong = [item("3915123456789012345", "资生堂红腰子精华 50ml", "680.00", "10", sku="SHISEIDO-UB-50"), ITEMS[1]]
     orders_file, items_file = write_pair(tmp_path, [first_order(**{"宝贝总数量": "3"})], wrong)
-    before = counts(shop)
-    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
-    assert stderr_lines(result) == [
+    assert refused(shop, orders_file, items_file) == [
         f"daigou: {orders_file} line 2, column 宝贝总数量: value '3': the 购买数量 of its items in {items_file} "
         "(lines 2, 3) come to 12; nothing imported"]
-    assert counts(shop) == before
 
 
 def test_an_items_export_pasted_in_twice_does_not_add_up_to_the_units(shop, tmp_path):
     orders_file, items_file = write_pair(tmp_path, [first_order(**{"宝贝总数量": "3"})], ITEMS[:2] * 2)
-    before = counts(shop)
-    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
-    assert stderr_lines(result) == [
+    assert refused(shop, orders_file, items_file) == [
         f"daigou: {orders_file} line 2, column 宝贝总数量: value '3': the 购买数量 of its items in {items_file} "
         "(lines 2, 3, 4, 5) come to 6; nothing imported"]
-    assert counts(shop) == before
 
 
 def test_without_the_units_an_item_row_repeated_in_one_order_is_refused(shop, tmp_path):
     orders_file, items_file = write_pair(tmp_path, [first_order()], ITEMS[:2] * 2)
-    before = counts(shop)
-    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
-    assert stderr_lines(result) == [
+    assert refused(shop, orders_file, items_file) == [
         f"daigou: {items_file} line 4, column 标题: value '资生堂红腰子精华 50ml': the same item as line 2, twice "
         "in one order (two exports pasted together?); nothing imported"]
-    assert counts(shop) == before
 
 
 def test_without_the_units_more_than_half_off_is_refused(shop, tmp_path):
     wrong = [item("3915123456789012345", "资生堂红腰子精华 50ml", "680.00", "10", sku="SHISEIDO-UB-50"), ITEMS[1]]
     orders_file, items_file = write_pair(tmp_path, [first_order()], wrong)
-    before = counts(shop)
-    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
-    assert stderr_lines(result) == [
+    assert refused(shop, orders_file, items_file) == [
         f"daigou: {orders_file} line 2, column 买家应付货款: value '1078.00': the items in {items_file} come to "
         "7198.00 CNY, more than twice as much (check their 购买数量 and 价格); nothing imported"]
-    assert counts(shop) == before
 
 
 def test_a_big_discount_is_taken_when_the_units_confirm_the_items(shop, tmp_path):
@@ -215,12 +208,9 @@ def same_number_as_the_first(rows):
 
 def test_an_order_number_on_two_rows_of_the_orders_file_is_refused(shop, tmp_path):
     orders_file, items_file = write_pair(tmp_path, same_number_as_the_first(ORDERS), same_number_as_the_first(ITEMS))
-    before = counts(shop)
-    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
-    assert stderr_lines(result) == [
+    assert refused(shop, orders_file, items_file) == [
         f"daigou: {orders_file} line 5, column 订单编号: value '=\"3915123456789012345\"': also the order number "
         "on line 2; the 订单报表 has one row per order; nothing imported"]
-    assert counts(shop) == before
 
 
 def test_skip_invalid_rejects_both_rows_that_share_an_order_number(shop, tmp_path):
@@ -243,20 +233,14 @@ def test_skip_invalid_rejects_both_rows_that_share_an_order_number(shop, tmp_pat
 def test_an_order_number_excel_has_rounded_is_refused(shop, tmp_path, cell, number):
     rows = [ORDERS[0] | {"订单编号": cell}, ORDERS[1]]
     orders_file, items_file = write_pair(tmp_path, rows, [ITEMS[0] | {"订单编号": cell}, ITEMS[2]])
-    before = counts(shop)
-    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
-    assert stderr_lines(result) == [
+    assert refused(shop, orders_file, items_file) == [
         f"daigou: {orders_file} line 2, column 订单编号: value '{cell}': a number Excel has rounded "
         f"({number}); export the file again without opening it in Excel; nothing imported"]
-    assert counts(shop) == before
 
 
 def test_an_order_number_excel_has_rounded_in_the_items_file_is_refused(shop, tmp_path):
     item_rows = [ITEMS[0], ITEMS[1] | {"订单编号": '="3.91512E+18"'}]
     orders_file, items_file = write_pair(tmp_path, ORDERS[:1], item_rows)
-    before = counts(shop)
-    result = shop.run(f"order import {orders_file} --from taobao --items {items_file}", code=3)
-    assert stderr_lines(result) == [
+    assert refused(shop, orders_file, items_file) == [
         f"daigou: {items_file} line 3, column 订单编号: value '=\"3.91512E+18\"': a number Excel has rounded "
         "(3.91512E+18); export the file again without opening it in Excel; nothing imported"]
-    assert counts(shop) == before
